@@ -1,0 +1,102 @@
+package io.mlws.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** What the user asks for: the model, how many pods serve it, and which telemetry they send. */
+@ValidationRule(
+    value = "!(has(self.replicas) && has(self.autoscaling))",
+    message = "set either spec.replicas or spec.autoscaling, not both")
+public class MLWebServiceSpec {
+  @Required
+  @JsonPropertyDescription("The model to serve.")
+  private ModelSpec model;
+
+  @JsonPropertyDescription(
+      "Container image of the scorer. Defaults to the scorer image configured in the operator"
+          + " (MLWS_SCORER_IMAGE).")
+  private String image;
+
+  @JsonPropertyDescription(
+      "CPU and memory requests and limits of the scorer container. Defaults to requests of 100m"
+          + " CPU and 512Mi memory and a 1Gi memory limit.")
+  private ResourceRequirements resources;
+
+  @Min(0)
+  @JsonPropertyDescription(
+      "Number of scorer pods. Defaults to 1. Leave it unset when spec.autoscaling is set.")
+  private Integer replicas;
+
+  @JsonPropertyDescription(
+      "Scale the scorer with a HorizontalPodAutoscaler instead of a fixed replica count."
+          + " Mutually exclusive with spec.replicas.")
+  private AutoscalingSpec autoscaling;
+
+  @JsonPropertyDescription(
+      "Azure Application Insights telemetry: requests, dependencies, exceptions and traces.")
+  private AppInsightsSpec appInsights;
+
+  @JsonPropertyDescription(
+      "Model data collection: one model_data_collection trace per scored request with its input"
+          + " and prediction. Sent through Application Insights.")
+  private DataCollectionSpec dataCollection;
+
+  public ModelSpec getModel() {
+    return model;
+  }
+
+  public void setModel(ModelSpec model) {
+    this.model = model;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public AutoscalingSpec getAutoscaling() {
+    return autoscaling;
+  }
+
+  public void setAutoscaling(AutoscalingSpec autoscaling) {
+    this.autoscaling = autoscaling;
+  }
+
+  public AppInsightsSpec getAppInsights() {
+    return appInsights;
+  }
+
+  public void setAppInsights(AppInsightsSpec appInsights) {
+    this.appInsights = appInsights;
+  }
+
+  public DataCollectionSpec getDataCollection() {
+    return dataCollection;
+  }
+
+  public void setDataCollection(DataCollectionSpec dataCollection) {
+    this.dataCollection = dataCollection;
+  }
+}

@@ -1,0 +1,121 @@
+package io.mlws.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed, in the kstatus shape that kubectl wait, Flux and Argo CD read. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class MLWebServiceStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Ready, Reconciling, Stalled and AppInsightsReady, with reasons and messages.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Scorer pods that exist.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Scorer pods ready to serve.")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("Ready pods over desired pods, for kubectl get.")
+  private String replicaSummary;
+
+  @JsonPropertyDescription("In-cluster scoring URL.")
+  private String url;
+
+  @JsonPropertyDescription("Whether the pods send Application Insights telemetry.")
+  private AppInsightsState appInsights;
+
+  @JsonPropertyDescription("Whether the pods send model_data_collection traces.")
+  private DataCollectionState dataCollection;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public String getReplicaSummary() {
+    return replicaSummary;
+  }
+
+  public void setReplicaSummary(String replicaSummary) {
+    this.replicaSummary = replicaSummary;
+  }
+
+  public String getUrl() {
+    return url;
+  }
+
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  public AppInsightsState getAppInsights() {
+    return appInsights;
+  }
+
+  public void setAppInsights(AppInsightsState appInsights) {
+    this.appInsights = appInsights;
+  }
+
+  public DataCollectionState getDataCollection() {
+    return dataCollection;
+  }
+
+  public void setDataCollection(DataCollectionState dataCollection) {
+    this.dataCollection = dataCollection;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof MLWebServiceStatus other)) {
+      return false;
+    }
+    return Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(replicas, other.replicas)
+        && Objects.equals(readyReplicas, other.readyReplicas)
+        && Objects.equals(replicaSummary, other.replicaSummary)
+        && Objects.equals(url, other.url)
+        && appInsights == other.appInsights
+        && dataCollection == other.dataCollection;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, replicas, readyReplicas, url);
+  }
+}

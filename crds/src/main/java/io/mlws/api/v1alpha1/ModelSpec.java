@@ -1,0 +1,81 @@
+package io.mlws.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** Where the model file is and how it is known in telemetry. */
+public class ModelSpec {
+  /** The URI forms the scorer can load; see the field description. */
+  public static final String URI_PATTERN =
+      "^(https?://[^\\s]+|file:///[^\\s]*[^/\\s]|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]*[^/\\s])$";
+
+  @Required
+  @Pattern(URI_PATTERN)
+  @JsonPropertyDescription(
+      "Location of the model file: https:// or http:// (downloaded by the scorer at start-up and"
+          + " verified against sha256), file:///absolute/path inside the scorer image, or"
+          + " pvc://<claim>/<path> (the claim is mounted read-only at /models/pvc).")
+  private String uri;
+
+  @Default("onnx")
+  @JsonPropertyDescription("Format of the model file. Defaults to onnx.")
+  private ModelFormat format = ModelFormat.ONNX;
+
+  @Pattern("^[a-fA-F0-9]{64}$")
+  @JsonPropertyDescription(
+      "Expected SHA-256 of the model file, 64 hex digits. When set, the scorer refuses to serve a"
+          + " file that does not match.")
+  private String sha256;
+
+  @Pattern("^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$")
+  @JsonPropertyDescription(
+      "Model name shown in telemetry (the Models dimension). Defaults to the resource name.")
+  private String name;
+
+  @Pattern("^[A-Za-z0-9][-A-Za-z0-9_.+]{0,62}$")
+  @Default("1")
+  @JsonPropertyDescription("Model version shown in telemetry. Defaults to 1.")
+  private String version = "1";
+
+  public String getUri() {
+    return uri;
+  }
+
+  public void setUri(String uri) {
+    this.uri = uri;
+  }
+
+  public ModelFormat getFormat() {
+    return format;
+  }
+
+  public void setFormat(ModelFormat format) {
+    this.format = format;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+}

@@ -1,0 +1,44 @@
+package io.mlws.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** Names one key of a Secret in the resource's namespace, so secrets never enter the spec. */
+public class SecretKeyReference {
+  public static final String DEFAULT_KEY = "connection-string";
+
+  @Required
+  @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+  @JsonPropertyDescription("Name of the Secret, in the same namespace as the MLWebService.")
+  private String name;
+
+  @Pattern("^[-._a-zA-Z0-9]{1,253}$")
+  @Default(DEFAULT_KEY)
+  @JsonPropertyDescription("Key in the Secret. Defaults to connection-string.")
+  private String key = DEFAULT_KEY;
+
+  public SecretKeyReference() {}
+
+  public SecretKeyReference(String name, String key) {
+    this.name = name;
+    this.key = key;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getKey() {
+    return key;
+  }
+
+  public void setKey(String key) {
+    this.key = key;
+  }
+}

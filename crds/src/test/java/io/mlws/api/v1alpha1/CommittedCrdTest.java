@@ -1,0 +1,25 @@
+package io.mlws.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The committed CRD is exactly what the build generates from the Java types. */
+class CommittedCrdTest {
+  static final Path GENERATED =
+      Path.of("target/classes/META-INF/fabric8/mlwebservices.mlws.io-v1.yml");
+
+  @Test
+  void committedCrdMatchesGenerated() throws IOException {
+    assertThat(GENERATED).as("the crd-generator plugin runs at process-classes").exists();
+
+    assertThat(Files.readString(CrdAdmissionTest.CRD))
+        .as(
+            "crds/%s is stale: run `mvn -pl crds process-classes && cp crds/%s crds/%s`",
+            CrdAdmissionTest.CRD, GENERATED, CrdAdmissionTest.CRD)
+        .isEqualTo(Files.readString(GENERATED));
+  }
+}
