@@ -1,0 +1,111 @@
+package io.mlws.operator;
+
+import io.mlws.api.v1alpha1.SecretKeyReference;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the operator is told by whoever installs it, read once from the environment.
+ *
+ * @param scorerImage image of scorer pods whose spec.image is unset
+ * @param agentPath where the scorer image carries the Application Insights Java agent
+ * @param defaultAppInsightsSecret connection-string Secret used when a spec names none
+ * @param watchedNamespaces namespaces to reconcile; empty means all
+ * @param leaderElection whether to hold a Lease before reconciling (for replicas > 1)
+ * @param leaseName name of that Lease
+ * @param leaseNamespace namespace of that Lease; empty means the client's namespace
+ * @param healthPort port of /healthz, /readyz and /metrics
+ */
+public record OperatorConfig(
+    String scorerImage,
+    String agentPath,
+    Optional<SecretKeyReference> defaultAppInsightsSecret,
+    Set<String> watchedNamespaces,
+    boolean leaderElection,
+    String leaseName,
+    Optional<String> leaseNamespace,
+    int healthPort) {
+
+  public static final String DEFAULT_SCORER_IMAGE = "ghcr.io/mlws/scorer:0.1.0";
+  public static final String DEFAULT_AGENT_PATH = "/opt/mlws/agent/applicationinsights-agent.jar";
+
+  /** Reads MLWS_* variables; fails with a message naming the variable when a value is invalid. */
+  public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    return new OperatorConfig(
+        env.getOrDefault("MLWS_SCORER_IMAGE", DEFAULT_SCORER_IMAGE),
+        env.getOrDefault("MLWS_AGENT_PATH", DEFAULT_AGENT_PATH),
+        Optional.ofNullable(blankToNull(env.get("MLWS_DEFAULT_APPINSIGHTS_SECRET")))
+            .map(OperatorConfig::secretReference),
+        Arrays.stream(env.getOrDefault("MLWS_WATCH_NAMESPACES", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()),
+        booleanValue(env, "MLWS_LEADER_ELECTION", false),
+        env.getOrDefault("MLWS_LEASE_NAME", "mlws-operator-leader"),
+        Optional.ofNullable(blankToNull(env.get("MLWS_LEASE_NAMESPACE"))),
+        port(env, "MLWS_HEALTH_PORT", 8081));
+  }
+
+  /** The configuration of a local run: defaults everywhere, every namespace. */
+  public static OperatorConfig defaults() {
+    return fromEnvironment(Map.of());
+  }
+
+  public OperatorConfig withDefaultAppInsightsSecret(SecretKeyReference secret) {
+    return new OperatorConfig(
+        scorerImage,
+        agentPath,
+        Optional.of(secret),
+        watchedNamespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        healthPort);
+  }
+
+  private static SecretKeyReference secretReference(String value) {
+    String[] parts = value.trim().split("/", -1);
+    if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {
+      throw new IllegalArgumentException(
+          "MLWS_DEFAULT_APPINSIGHTS_SECRET must be <secret-name> or <secret-name>/<key>, got: "
+              + value);
+    }
+    return new SecretKeyReference(
+        parts[0], parts.length == 2 ? parts[1] : SecretKeyReference.DEFAULT_KEY);
+  }
+
+  private static boolean booleanValue(Map<String, String> env, String name, boolean fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.trim().toLowerCase()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, got: " + value);
+    };
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a port number, got: " + value);
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

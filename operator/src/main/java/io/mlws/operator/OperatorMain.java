@@ -1,0 +1,52 @@
+package io.mlws.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the operator against the current kubeconfig context, or in-cluster as its pod. */
+public final class OperatorMain {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    OperatorConfig config;
+    try {
+      config = OperatorConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Operator operator = OperatorWiring.build(client, config, meters);
+    HealthEndpoints health =
+        HealthEndpoints.start(config.healthPort(), operator.getRuntimeInfo(), meters);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("stopping");
+                  operator.stop();
+                  health.close();
+                  client.close();
+                },
+                "mlws-shutdown"));
+    LOG.info(
+        "starting against {} (namespaces: {}, scorer image {}, leader election {}, health port {})",
+        client.getMasterUrl(),
+        config.watchedNamespaces().isEmpty() ? "all" : config.watchedNamespaces(),
+        config.scorerImage(),
+        config.leaderElection(),
+        health.port());
+    operator.start();
+    Thread.currentThread().join(Duration.ofDays(36500).toMillis());
+  }
+}

@@ -1,0 +1,42 @@
+package io.mlws.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mlws.operator.dependent.OwnedObjectFactory;
+import java.time.Clock;
+
+/** Puts the operator together the same way for production and for the integration tests. */
+public final class OperatorWiring {
+  private OperatorWiring() {}
+
+  public static Operator build(
+      KubernetesClient client, OperatorConfig config, MeterRegistry meters) {
+    Operator operator =
+        new Operator(
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withDependentResourceFactory(new OwnedObjectFactory(config))
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters))
+                  .withCloseClientOnStop(false);
+              if (config.leaderElection()) {
+                overrider.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        config.leaseName(), config.leaseNamespace().orElse(null)));
+              }
+            });
+    var reconciler =
+        new MLWebServiceReconciler(config, new EventPublisher(client), Clock.systemUTC());
+    operator.register(
+        reconciler,
+        override -> {
+          if (!config.watchedNamespaces().isEmpty()) {
+            override.settingNamespaces(config.watchedNamespaces());
+          }
+        });
+    return operator;
+  }
+}

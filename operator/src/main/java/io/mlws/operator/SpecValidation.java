@@ -1,0 +1,106 @@
+package io.mlws.operator;
+
+import io.mlws.api.v1alpha1.AutoscalingSpec;
+import io.mlws.api.v1alpha1.MLWebServiceSpec;
+import io.mlws.api.v1alpha1.ModelSpec;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * The checks the operator repeats at run time: the CRD schema rejects most of these at admission,
+ * but a cluster with an older CRD, or one without CEL, lets them through; and one check (a default
+ * Secret) depends on the operator's configuration, which no schema can know.
+ */
+public final class SpecValidation {
+  private static final Pattern URI = Pattern.compile(ModelSpec.URI_PATTERN);
+
+  private static final List<BiFunction<MLWebServiceSpec, OperatorConfig, Optional<String>>> CHECKS =
+      List.of(
+          SpecValidation::modelUri,
+          SpecValidation::replicasOrAutoscaling,
+          SpecValidation::autoscalingBounds,
+          SpecValidation::connectionStringSecret,
+          SpecValidation::percentages);
+
+  private SpecValidation() {}
+
+  /** Every problem found, each a sentence naming the field; empty when the spec can be realized. */
+  public static List<String> problems(MLWebServiceSpec spec, OperatorConfig config) {
+    if (spec == null) {
+      return List.of("spec is missing");
+    }
+    return CHECKS.stream().flatMap(check -> check.apply(spec, config).stream()).toList();
+  }
+
+  static Optional<String> modelUri(MLWebServiceSpec spec, OperatorConfig config) {
+    if (spec.getModel() == null || spec.getModel().getUri() == null) {
+      return Optional.of("spec.model.uri is required");
+    }
+    if (!URI.matcher(spec.getModel().getUri()).matches()) {
+      return Optional.of(
+          "spec.model.uri must be https://, http://, file:///<absolute path> or"
+              + " pvc://<claim>/<path>, got "
+              + spec.getModel().getUri());
+    }
+    return Optional.empty();
+  }
+
+  static Optional<String> replicasOrAutoscaling(MLWebServiceSpec spec, OperatorConfig config) {
+    if (spec.getReplicas() != null && spec.getAutoscaling() != null) {
+      return Optional.of("set either spec.replicas or spec.autoscaling, not both");
+    }
+    if (spec.getReplicas() != null && spec.getReplicas() < 0) {
+      return Optional.of("spec.replicas must not be negative");
+    }
+    return Optional.empty();
+  }
+
+  static Optional<String> autoscalingBounds(MLWebServiceSpec spec, OperatorConfig config) {
+    AutoscalingSpec autoscaling = spec.getAutoscaling();
+    if (autoscaling == null) {
+      return Optional.empty();
+    }
+    if (autoscaling.getMaxReplicas() == null || autoscaling.getMaxReplicas() < 1) {
+      return Optional.of("spec.autoscaling.maxReplicas must be at least 1");
+    }
+    int min = Objects.requireNonNullElse(autoscaling.getMinReplicas(), 1);
+    if (min < 1 || min > autoscaling.getMaxReplicas()) {
+      return Optional.of(
+          "spec.autoscaling.minReplicas must be between 1 and maxReplicas (%d), got %d"
+              .formatted(autoscaling.getMaxReplicas(), min));
+    }
+    return Optional.empty();
+  }
+
+  static Optional<String> connectionStringSecret(MLWebServiceSpec spec, OperatorConfig config) {
+    boolean enabled =
+        spec.getAppInsights() != null && Boolean.TRUE.equals(spec.getAppInsights().getEnabled());
+    if (enabled
+        && spec.getAppInsights().getConnectionStringSecretRef() == null
+        && config.defaultAppInsightsSecret().isEmpty()) {
+      return Optional.of(
+          "spec.appInsights.connectionStringSecretRef is required when appInsights is enabled"
+              + " (this operator has no default Secret)");
+    }
+    return Optional.empty();
+  }
+
+  static Optional<String> percentages(MLWebServiceSpec spec, OperatorConfig config) {
+    if (spec.getAppInsights() != null
+        && outOfRange(spec.getAppInsights().getSamplingPercentage())) {
+      return Optional.of("spec.appInsights.samplingPercentage must be between 0 and 100");
+    }
+    if (spec.getDataCollection() != null
+        && outOfRange(spec.getDataCollection().getSamplingPercentage())) {
+      return Optional.of("spec.dataCollection.samplingPercentage must be between 0 and 100");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean outOfRange(Double percentage) {
+    return percentage != null && (percentage < 0 || percentage > 100);
+  }
+}

@@ -1,0 +1,74 @@
+package io.mlws.operator.dependent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.OperatorConfig;
+import io.mlws.operator.ResolvedSpec;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The scorer's runtime settings file. Data collection lives here, not in the pod template, so
+ * switching it is a file change the scorer reloads, never a rollout.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ScorerNames.MANAGED_SELECTOR))
+public class ScorerConfigMap extends CRUDKubernetesDependentResource<ConfigMap, MLWebService> {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final OperatorConfig config;
+
+  public ScorerConfigMap(OperatorConfig config) {
+    super(ConfigMap.class);
+    this.config = config;
+  }
+
+  @Override
+  protected ConfigMap desired(MLWebService mlws, Context<MLWebService> context) {
+    return desired(ResolvedSpec.of(mlws, config));
+  }
+
+  public static ConfigMap desired(ResolvedSpec spec) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(ScorerNames.configMap(spec.name()))
+        .withNamespace(spec.namespace())
+        .withLabels(ScorerNames.labels(spec.name()))
+        .endMetadata()
+        .withData(Map.of(ScorerNames.SETTINGS_FILE, settingsJson(spec)))
+        .build();
+  }
+
+  /** The settings file's format is the contract with the scorer (see the README). */
+  static String settingsJson(ResolvedSpec spec) {
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("name", spec.modelName());
+    model.put("version", spec.modelVersion());
+    Map<String, Object> service = new LinkedHashMap<>();
+    service.put("name", spec.name());
+    service.put("namespace", spec.namespace());
+    Map<String, Object> dataCollection = new LinkedHashMap<>();
+    dataCollection.put("enabled", spec.dataCollectionRequested());
+    dataCollection.put("samplingPercentage", spec.dataCollectionSamplingPercentage());
+    dataCollection.put("maxPayloadChars", spec.maxPayloadChars());
+    dataCollection.put("redactFields", spec.redactFields());
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("model", model);
+    settings.put("service", service);
+    settings.put("dataCollection", dataCollection);
+    try {
+      return JSON.writeValueAsString(settings) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

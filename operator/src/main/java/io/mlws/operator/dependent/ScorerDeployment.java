@@ -1,0 +1,257 @@
+package io.mlws.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.api.v1alpha1.SecretKeyReference;
+import io.mlws.operator.OperatorConfig;
+import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.telemetry.TelemetryPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pods that serve the model. The pod template carries only what needs a restart (image, model
+ * location, telemetry agent); everything the scorer can reload lives in {@link ScorerConfigMap}.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ScorerNames.MANAGED_SELECTOR))
+public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment, MLWebService> {
+  static final String MODEL_DIR = "/models";
+  static final String PVC_MOUNT = "/models/pvc";
+
+  private final OperatorConfig config;
+
+  public ScorerDeployment(OperatorConfig config) {
+    super(Deployment.class);
+    this.config = config;
+  }
+
+  @Override
+  protected Deployment desired(MLWebService mlws, Context<MLWebService> context) {
+    ResolvedSpec spec = ResolvedSpec.of(mlws, config);
+    TelemetryPlan telemetry = TelemetryPlan.of(spec, context.getSecondaryResource(Secret.class));
+    return desired(spec, telemetry, config);
+  }
+
+  public static Deployment desired(
+      ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(spec.name())
+        .withNamespace(spec.namespace())
+        .withLabels(ScorerNames.labels(spec.name()))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(spec.replicas().orElse(null))
+        .withNewSelector()
+        .withMatchLabels(ScorerNames.selector(spec.name()))
+        .endSelector()
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(ScorerNames.labels(spec.name()))
+        .endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withTerminationGracePeriodSeconds(30L)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(10001L)
+        .withRunAsGroup(10001L)
+        .withFsGroup(10001L)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withContainers(container(spec, telemetry, config))
+        .withVolumes(volumes(spec))
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Container container(
+      ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
+    return new ContainerBuilder()
+        .withName(ScorerNames.CONTAINER)
+        .withImage(spec.image())
+        .addNewPort()
+        .withName(ScorerNames.PORT_NAME)
+        .withContainerPort(ScorerNames.CONTAINER_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withEnv(env(spec, telemetry, config))
+        .withResources(spec.resources().orElseGet(ScorerDeployment::defaultResources))
+        .withStartupProbe(httpProbe("/ready", 2, 150))
+        .withReadinessProbe(httpProbe("/ready", 5, 3))
+        .withLivenessProbe(httpProbe("/healthz", 10, 3))
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .withVolumeMounts(volumeMounts(spec))
+        .build();
+  }
+
+  private static List<EnvVar> env(
+      ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(literal("MLWS_MODEL_URI", modelUriInPod(spec.modelUri())));
+    spec.modelSha256().ifPresent(sha -> env.add(literal("MLWS_MODEL_SHA256", sha)));
+    env.add(literal("MLWS_MODEL_DIR", MODEL_DIR));
+    env.add(literal("MLWS_PORT", String.valueOf(ScorerNames.CONTAINER_PORT)));
+    env.add(literal("MLWS_CONFIG", ScorerNames.SETTINGS_DIR + "/" + ScorerNames.SETTINGS_FILE));
+    env.add(
+        new EnvVarBuilder()
+            .withName("MLWS_POD_NAME")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.name")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    if (telemetry.enabled()) {
+      SecretKeyReference secret = telemetry.secret().orElseThrow();
+      env.add(literal("JAVA_TOOL_OPTIONS", "-javaagent:" + config.agentPath()));
+      env.add(
+          new EnvVarBuilder()
+              .withName("APPLICATIONINSIGHTS_CONNECTION_STRING")
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(secret.getName())
+              .withKey(secret.getKey())
+              .withOptional(false)
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
+      env.add(literal("APPLICATIONINSIGHTS_ROLE_NAME", spec.roleName()));
+      env.add(
+          literal(
+              "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
+              formatPercentage(spec.appInsightsSamplingPercentage())));
+    }
+    return env;
+  }
+
+  /** pvc:// models are read from the claim's mount; every other URI goes to the scorer as is. */
+  static String modelUriInPod(String uri) {
+    if (uri.startsWith("pvc://")) {
+      String path = uri.substring("pvc://".length());
+      return "file://" + PVC_MOUNT + "/" + path.substring(path.indexOf('/') + 1);
+    }
+    return uri;
+  }
+
+  private static List<Volume> volumes(ResolvedSpec spec) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName("settings")
+            .withNewConfigMap()
+            .withName(ScorerNames.configMap(spec.name()))
+            .endConfigMap()
+            .build());
+    volumes.add(
+        new VolumeBuilder()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .withSizeLimit(new Quantity("512Mi"))
+            .endEmptyDir()
+            .build());
+    if (spec.modelUri().startsWith("pvc://")) {
+      String claim = spec.modelUri().substring("pvc://".length()).split("/", 2)[0];
+      volumes.add(
+          new VolumeBuilder()
+              .withName("model")
+              .withNewPersistentVolumeClaim()
+              .withClaimName(claim)
+              .withReadOnly(true)
+              .endPersistentVolumeClaim()
+              .build());
+    } else if (spec.modelUri().startsWith("http")) {
+      volumes.add(new VolumeBuilder().withName("model").withNewEmptyDir().endEmptyDir().build());
+    }
+    return volumes;
+  }
+
+  private static List<VolumeMount> volumeMounts(ResolvedSpec spec) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount("settings", ScorerNames.SETTINGS_DIR, true));
+    mounts.add(mount("tmp", "/tmp", false));
+    if (spec.modelUri().startsWith("pvc://")) {
+      mounts.add(mount("model", PVC_MOUNT, true));
+    } else if (spec.modelUri().startsWith("http")) {
+      mounts.add(mount("model", MODEL_DIR, false));
+    }
+    return mounts;
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(volume)
+        .withMountPath(path)
+        .withReadOnly(readOnly)
+        .build();
+  }
+
+  private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(ScorerNames.PORT_NAME))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withTimeoutSeconds(2)
+        .build();
+  }
+
+  static ResourceRequirements defaultResources() {
+    return new ResourceRequirementsBuilder()
+        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("512Mi")))
+        .withLimits(Map.of("memory", new Quantity("1Gi")))
+        .build();
+  }
+
+  private static EnvVar literal(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  /** 100.0 becomes "100" and 12.5 stays "12.5", as a person would write them. */
+  static String formatPercentage(double percentage) {
+    return percentage == Math.rint(percentage)
+        ? String.valueOf((long) percentage)
+        : String.valueOf(percentage);
+  }
+}

@@ -1,0 +1,45 @@
+package io.mlws.operator.dependent;
+
+import java.util.Map;
+
+/** Names and labels shared by every object owned for one MLWebService, so they always agree. */
+public final class ScorerNames {
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "mlws-operator";
+
+  /** What the dependents' informers select on: only objects this operator owns are cached. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
+
+  public static final String CONTAINER = "scorer";
+  public static final String PORT_NAME = "http";
+  public static final int CONTAINER_PORT = 8080;
+  public static final String SETTINGS_FILE = "settings.json";
+  public static final String SETTINGS_DIR = "/etc/mlws";
+
+  private ScorerNames() {}
+
+  public static String configMap(String name) {
+    return name + "-settings";
+  }
+
+  /** Labels that select the scorer pods; never change them, a Deployment selector is immutable. */
+  public static Map<String, String> selector(String name) {
+    return Map.of("app.kubernetes.io/name", "mlws-scorer", "app.kubernetes.io/instance", name);
+  }
+
+  public static Map<String, String> labels(String name) {
+    return Map.of(
+        "app.kubernetes.io/name",
+        "mlws-scorer",
+        "app.kubernetes.io/instance",
+        name,
+        "app.kubernetes.io/component",
+        "scorer",
+        MANAGED_BY_LABEL,
+        MANAGED_BY);
+  }
+
+  public static String url(String name, String namespace) {
+    return "http://%s.%s.svc.cluster.local/score".formatted(name, namespace);
+  }
+}

@@ -1,0 +1,158 @@
+package io.mlws.operator.status;
+
+import static io.mlws.operator.status.StatusConditions.APP_INSIGHTS_READY;
+import static io.mlws.operator.status.StatusConditions.READY;
+import static io.mlws.operator.status.StatusConditions.RECONCILING;
+import static io.mlws.operator.status.StatusConditions.STALLED;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.api.v1alpha1.MLWebServiceStatus;
+import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.dependent.ScorerNames;
+import io.mlws.operator.telemetry.TelemetryPlan;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Computes the status from what exists: a pure function, so every case is a unit test. */
+public final class ObservedStatus {
+  private ObservedStatus() {}
+
+  public static MLWebServiceStatus compute(
+      MLWebService mlws,
+      ResolvedSpec spec,
+      Optional<Deployment> deployment,
+      TelemetryPlan telemetry,
+      List<String> specProblems,
+      Instant now) {
+    long generation = Objects.requireNonNullElse(mlws.getMetadata().getGeneration(), 0L);
+    MLWebServiceStatus previous = mlws.getStatus();
+    ConditionList conditions =
+        new ConditionList(previous == null ? null : previous.getConditions(), generation, now);
+    Rollout rollout = Rollout.of(deployment);
+
+    if (!specProblems.isEmpty()) {
+      String message = "spec cannot be realized: " + String.join("; ", specProblems);
+      conditions
+          .set(READY, false, "InvalidSpec", message)
+          .set(RECONCILING, false, "InvalidSpec", "waiting for a valid spec")
+          .set(STALLED, true, "InvalidSpec", message);
+    } else if (rollout.deadlineExceeded().isPresent()) {
+      String message = "scorer rollout stopped: " + rollout.deadlineExceeded().get();
+      conditions
+          .set(READY, false, "ProgressDeadlineExceeded", message)
+          .set(RECONCILING, false, "ProgressDeadlineExceeded", message)
+          .set(STALLED, true, "ProgressDeadlineExceeded", message);
+    } else if (rollout.complete()) {
+      String message = rollout.summary() + " replicas ready";
+      conditions
+          .set(READY, true, "Available", message)
+          .set(RECONCILING, false, "Available", message)
+          .set(STALLED, false, "Available", "nothing blocks the rollout");
+    } else {
+      String message = rollout.progress();
+      conditions
+          .set(READY, false, rollout.reason(), message)
+          .set(RECONCILING, true, rollout.reason(), message)
+          .set(STALLED, false, rollout.reason(), "nothing blocks the rollout");
+    }
+    conditions.set(
+        APP_INSIGHTS_READY, telemetry.enabled(), telemetry.reason(), telemetry.message());
+
+    MLWebServiceStatus status = new MLWebServiceStatus();
+    status.setObservedGeneration(generation);
+    status.setConditions(conditions.build());
+    status.setReplicas(rollout.replicas());
+    status.setReadyReplicas(rollout.readyReplicas());
+    status.setReplicaSummary(rollout.summary());
+    status.setUrl(ScorerNames.url(spec.name(), spec.namespace()));
+    status.setAppInsights(telemetry.state());
+    status.setDataCollection(telemetry.dataCollection(spec));
+    return status;
+  }
+
+  /** The scorer Deployment's progress, read the way `kubectl rollout status` reads it. */
+  record Rollout(Deployment deployment) {
+    static Rollout of(Optional<Deployment> deployment) {
+      return new Rollout(deployment.orElse(null));
+    }
+
+    private DeploymentStatus status() {
+      return deployment == null || deployment.getStatus() == null
+          ? new DeploymentStatus()
+          : deployment.getStatus();
+    }
+
+    int desired() {
+      return deployment == null || deployment.getSpec().getReplicas() == null
+          ? 1
+          : deployment.getSpec().getReplicas();
+    }
+
+    int replicas() {
+      return Objects.requireNonNullElse(status().getReplicas(), 0);
+    }
+
+    int readyReplicas() {
+      return Objects.requireNonNullElse(status().getReadyReplicas(), 0);
+    }
+
+    int updated() {
+      return Objects.requireNonNullElse(status().getUpdatedReplicas(), 0);
+    }
+
+    int available() {
+      return Objects.requireNonNullElse(status().getAvailableReplicas(), 0);
+    }
+
+    boolean observed() {
+      return deployment != null
+          && Objects.equals(
+              status().getObservedGeneration(), deployment.getMetadata().getGeneration());
+    }
+
+    boolean complete() {
+      return observed()
+          && updated() == desired()
+          && readyReplicas() == desired()
+          && available() == desired()
+          && replicas() == desired();
+    }
+
+    Optional<String> deadlineExceeded() {
+      List<DeploymentCondition> list =
+          status().getConditions() == null ? List.of() : status().getConditions();
+      return list.stream()
+          .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
+          .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
+          .map(c -> Objects.requireNonNullElse(c.getMessage(), "progress deadline exceeded"))
+          .findFirst();
+    }
+
+    String reason() {
+      if (deployment == null) {
+        return "Creating";
+      }
+      return observed() && updated() == desired() ? "WaitingForReplicas" : "RollingOut";
+    }
+
+    String progress() {
+      if (deployment == null) {
+        return "creating the scorer Deployment";
+      }
+      if (!observed()) {
+        return "the Deployment controller has not yet seen the latest scorer template";
+      }
+      return "%d of %d replicas updated, %d ready, %d available"
+          .formatted(updated(), desired(), readyReplicas(), available());
+    }
+
+    String summary() {
+      return readyReplicas() + "/" + desired();
+    }
+  }
+}
