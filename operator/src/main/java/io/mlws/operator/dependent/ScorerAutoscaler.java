@@ -28,7 +28,8 @@ public class ScorerAutoscaler
   }
 
   public static HorizontalPodAutoscaler desired(ResolvedSpec spec) {
-    AutoscalingSpec autoscaling = spec.autoscaling().orElseThrow();
+    // JOSDK also asks for the desired object to find the one to delete once autoscaling is unset.
+    AutoscalingSpec autoscaling = spec.autoscaling().orElseGet(AutoscalingSpec::new);
     return new HorizontalPodAutoscalerBuilder()
         .withNewMetadata()
         .withName(spec.name())

@@ -1,0 +1,111 @@
+package io.mlws.operator;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.apiserver.TestApiServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The real operator, wired as in production, running against a {@link TestApiServer}. */
+final class OperatorHarness implements AutoCloseable {
+  static final String NS = TestApiServer.NAMESPACE;
+
+  final TestApiServer api;
+  final KubernetesClient client;
+  final Operator operator;
+
+  OperatorHarness(OperatorConfig config) {
+    api = TestApiServer.start();
+    client = api.client();
+    operator = OperatorWiring.build(client, config, new SimpleMeterRegistry());
+    operator.start();
+  }
+
+  MLWebService apply(String yaml) {
+    MLWebService mlws = client.getKubernetesSerialization().unmarshal(yaml, MLWebService.class);
+    return client.resources(MLWebService.class).inNamespace(NS).resource(mlws).create();
+  }
+
+  MLWebService mergePatch(String name, String json) {
+    return client
+        .resources(MLWebService.class)
+        .inNamespace(NS)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+  }
+
+  MLWebService get(String name) {
+    return client.resources(MLWebService.class).inNamespace(NS).withName(name).get();
+  }
+
+  Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(NS).withName(name).get();
+  }
+
+  Deployment awaitDeployment(String name) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> deployment(name) != null);
+    return deployment(name);
+  }
+
+  void createSecret(String name, Map<String, String> stringData) {
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NS)
+            .endMetadata()
+            .withStringData(stringData)
+            .build();
+    client.secrets().inNamespace(NS).resource(secret).create();
+  }
+
+  /** Plays the Deployment controller: every desired replica updated, ready and available. */
+  void markDeploymentAvailable(String name) {
+    Deployment deployment = deployment(name);
+    int replicas =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    deployment.setStatus(
+        new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+            .withObservedGeneration(deployment.getMetadata().getGeneration())
+            .withReplicas(replicas)
+            .withUpdatedReplicas(replicas)
+            .withReadyReplicas(replicas)
+            .withAvailableReplicas(replicas)
+            .addNewCondition()
+            .withType("Available")
+            .withStatus("True")
+            .withReason("MinimumReplicasAvailable")
+            .endCondition()
+            .build());
+    client.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
+  }
+
+  List<Event> eventsFor(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  List<String> envNames(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .map(e -> e.getName())
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    api.close();
+  }
+}
