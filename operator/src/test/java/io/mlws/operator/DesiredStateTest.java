@@ -1,0 +1,115 @@
+package io.mlws.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.dependent.ScorerAutoscaler;
+import io.mlws.operator.dependent.ScorerConfigMap;
+import io.mlws.operator.dependent.ScorerDeployment;
+import io.mlws.operator.dependent.ScorerDisruptionBudget;
+import io.mlws.operator.dependent.ScorerService;
+import io.mlws.operator.telemetry.TelemetryPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Table of desired states: each directory under src/test/resources/desired holds one
+ * mlwebservice.yaml (and the keys of its Secret, if one exists) and the exact objects the operator
+ * must want for it. A missing expected file means the object must not exist.
+ */
+class DesiredStateTest {
+  static final Path CASES = Path.of("src/test/resources/desired");
+  static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static final OperatorConfig CONFIG = OperatorConfig.defaults();
+
+  static Stream<Path> cases() throws IOException {
+    try (Stream<Path> dirs = Files.list(CASES)) {
+      return dirs.filter(Files::isDirectory).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void desiredObjectsAreExactlyTheExpectedOnes(Path dir) throws IOException {
+    Map<String, HasMetadata> actual = desiredObjects(dir);
+
+    for (String kind : new String[] {"configmap", "deployment", "service", "hpa", "pdb"}) {
+      Path expected = dir.resolve(kind + ".yaml");
+      if (Files.exists(expected)) {
+        assertThat(actual).as("%s/%s", dir.getFileName(), kind).containsKey(kind);
+        assertThat(tree(actual.get(kind)))
+            .as("%s/%s", dir.getFileName(), kind)
+            .isEqualTo(YAML.readTree(expected.toFile()));
+      } else {
+        assertThat(actual)
+            .as("%s/%s must not exist", dir.getFileName(), kind)
+            .doesNotContainKey(kind);
+      }
+    }
+  }
+
+  static Map<String, HasMetadata> desiredObjects(Path dir) throws IOException {
+    MLWebService mlws =
+        SERIALIZATION.unmarshal(
+            Files.readString(dir.resolve("mlwebservice.yaml")), MLWebService.class);
+    ResolvedSpec spec = ResolvedSpec.of(mlws, CONFIG);
+    TelemetryPlan telemetry = TelemetryPlan.of(spec, secret(dir));
+    Map<String, HasMetadata> objects = new LinkedHashMap<>();
+    objects.put("configmap", ScorerConfigMap.desired(spec));
+    objects.put("deployment", ScorerDeployment.desired(spec, telemetry, CONFIG));
+    objects.put("service", ScorerService.desired(spec.name(), spec.namespace()));
+    if (spec.autoscaling().isPresent()) {
+      objects.put("hpa", ScorerAutoscaler.desired(spec));
+    }
+    if (ResolvedSpec.maxReplicas(mlws.getSpec()) >= 2) {
+      objects.put("pdb", ScorerDisruptionBudget.desired(spec.name(), spec.namespace()));
+    }
+    return objects;
+  }
+
+  private static Optional<Secret> secret(Path dir) throws IOException {
+    Path keys = dir.resolve("secret-keys");
+    if (!Files.exists(keys)) {
+      return Optional.empty();
+    }
+    Map<String, String> data =
+        Arrays.stream(Files.readString(keys).split("\\s+"))
+            .filter(k -> !k.isBlank())
+            .collect(Collectors.toMap(k -> k, k -> "dmFsdWU="));
+    return Optional.of(
+        new SecretBuilder().withNewMetadata().withName("ai").endMetadata().withData(data).build());
+  }
+
+  static JsonNode tree(HasMetadata object) throws IOException {
+    return YAML.readTree(SERIALIZATION.asYaml(object));
+  }
+
+  /**
+   * Writes the current desired objects as the expected files: run by hand, then review the diff.
+   */
+  public static void main(String[] args) throws IOException {
+    for (Path dir : cases().toList()) {
+      for (var entry : desiredObjects(dir).entrySet()) {
+        Files.writeString(
+            dir.resolve(entry.getKey() + ".yaml"), SERIALIZATION.asYaml(entry.getValue()));
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package io.mlws.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlws.api.v1alpha1.AppInsightsState;
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.api.v1alpha1.MLWebServiceStatus;
+import io.mlws.operator.OperatorConfig;
+import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.telemetry.TelemetryPlan;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Status from what exists: one line per situation, with the kstatus conditions it must give. */
+class ObservedStatusTest {
+  static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+  static final Instant T1 = Instant.parse("2026-11-24T10:05:00Z");
+
+  static MLWebService mlws(long generation) {
+    MLWebService mlws =
+        new KubernetesSerialization()
+            .unmarshal(
+                "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\n"
+                    + "metadata: {name: iris, namespace: ml}\nspec: {model: {uri: 'file:///m.onnx'}, replicas: 2}",
+                MLWebService.class);
+    mlws.getMetadata().setGeneration(generation);
+    return mlws;
+  }
+
+  /** A Deployment at generation 4 with the given status counts and observed generation. */
+  static Optional<Deployment> deployment(
+      long observed, int updated, int ready, int available, int total, String progressReason) {
+    var builder =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("iris")
+            .withGeneration(4L)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(2)
+            .endSpec()
+            .withNewStatus()
+            .withObservedGeneration(observed)
+            .withUpdatedReplicas(updated)
+            .withReadyReplicas(ready)
+            .withAvailableReplicas(available)
+            .withReplicas(total);
+    if (progressReason != null) {
+      builder
+          .addNewCondition()
+          .withType("Progressing")
+          .withStatus("False")
+          .withReason(progressReason)
+          .withMessage("ReplicaSet \"iris-1\" has timed out progressing.")
+          .endCondition();
+    }
+    return Optional.of(builder.endStatus().build());
+  }
+
+  static Stream<Arguments> situations() {
+    return Stream.of(
+        // situation, deployment, spec problems, Ready, Reconciling, Stalled, reason of Ready
+        Arguments.of(
+            "no Deployment yet", Optional.empty(), List.of(), "False", "True", "False", "Creating"),
+        Arguments.of(
+            "template not yet observed",
+            deployment(3, 2, 2, 2, 2, null),
+            List.of(),
+            "False",
+            "True",
+            "False",
+            "RollingOut"),
+        Arguments.of(
+            "rolling out",
+            deployment(4, 1, 2, 2, 3, null),
+            List.of(),
+            "False",
+            "True",
+            "False",
+            "RollingOut"),
+        Arguments.of(
+            "updated, not ready",
+            deployment(4, 2, 1, 1, 2, null),
+            List.of(),
+            "False",
+            "True",
+            "False",
+            "WaitingForReplicas"),
+        Arguments.of(
+            "old pod still terminating",
+            deployment(4, 2, 2, 2, 3, null),
+            List.of(),
+            "False",
+            "True",
+            "False",
+            "WaitingForReplicas"),
+        Arguments.of(
+            "available",
+            deployment(4, 2, 2, 2, 2, null),
+            List.of(),
+            "True",
+            "False",
+            "False",
+            "Available"),
+        Arguments.of(
+            "deadline exceeded",
+            deployment(4, 1, 1, 1, 2, "ProgressDeadlineExceeded"),
+            List.of(),
+            "False",
+            "False",
+            "True",
+            "ProgressDeadlineExceeded"),
+        Arguments.of(
+            "invalid spec",
+            deployment(4, 2, 2, 2, 2, null),
+            List.of("spec.x is wrong"),
+            "False",
+            "False",
+            "True",
+            "InvalidSpec"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("situations")
+  void conditionsFollowKstatus(
+      String situation,
+      Optional<Deployment> deployment,
+      List<String> problems,
+      String ready,
+      String reconciling,
+      String stalled,
+      String readyReason) {
+    MLWebService mlws = mlws(7);
+
+    MLWebServiceStatus status = compute(mlws, deployment, problems, T0);
+
+    Map<String, String> byType =
+        status.getConditions().stream()
+            .collect(Collectors.toMap(Condition::getType, Condition::getStatus));
+    assertThat(byType)
+        .containsEntry("Ready", ready)
+        .containsEntry("Reconciling", reconciling)
+        .containsEntry("Stalled", stalled)
+        .containsEntry("AppInsightsReady", "False");
+    assertThat(StatusConditions.find(status, "Ready").get().getReason()).isEqualTo(readyReason);
+    assertThat(status.getObservedGeneration()).isEqualTo(7L);
+    assertThat(status.getConditions())
+        .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(7L));
+    assertThat(status.getUrl()).isEqualTo("http://iris.ml.svc.cluster.local/score");
+    assertThat(status.getAppInsights()).isEqualTo(AppInsightsState.DISABLED);
+  }
+
+  @Test
+  void transitionTimeMovesOnlyWhenAConditionFlips() {
+    MLWebService mlws = mlws(1);
+    mlws.setStatus(compute(mlws, deployment(4, 1, 1, 1, 2, null), List.of(), T0));
+
+    MLWebServiceStatus stillRolling = compute(mlws, deployment(4, 2, 1, 1, 2, null), List.of(), T1);
+    MLWebServiceStatus ready = compute(mlws, deployment(4, 2, 2, 2, 2, null), List.of(), T1);
+
+    assertThat(StatusConditions.find(stillRolling, "Ready").get().getLastTransitionTime())
+        .isEqualTo("2026-11-24T10:00:00Z");
+    assertThat(StatusConditions.find(stillRolling, "Ready").get().getMessage())
+        .contains("2 of 2 replicas updated, 1 ready");
+    assertThat(StatusConditions.find(ready, "Ready").get().getLastTransitionTime())
+        .isEqualTo("2026-11-24T10:05:00Z");
+    assertThat(StatusConditions.find(ready, "Stalled").get().getLastTransitionTime())
+        .isEqualTo("2026-11-24T10:00:00Z");
+  }
+
+  @Test
+  void theSameObservationGivesAnEqualStatus() {
+    MLWebService mlws = mlws(1);
+    mlws.setStatus(compute(mlws, deployment(4, 2, 2, 2, 2, null), List.of(), T0));
+
+    assertThat(compute(mlws, deployment(4, 2, 2, 2, 2, null), List.of(), T1))
+        .isEqualTo(mlws.getStatus());
+  }
+
+  private static MLWebServiceStatus compute(
+      MLWebService mlws, Optional<Deployment> deployment, List<String> problems, Instant now) {
+    ResolvedSpec spec = ResolvedSpec.of(mlws, OperatorConfig.defaults());
+    return ObservedStatus.compute(
+        mlws, spec, deployment, TelemetryPlan.of(spec, Optional.empty()), problems, now);
+  }
+}

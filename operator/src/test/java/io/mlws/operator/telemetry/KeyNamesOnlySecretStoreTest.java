@@ -1,0 +1,39 @@
+package io.mlws.operator.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The operator's Secret cache keeps which keys exist and never their values. */
+class KeyNamesOnlySecretStoreTest {
+  @Test
+  void storesKeyNamesAndDropsValues() {
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("ai")
+            .withNamespace("ns")
+            .endMetadata()
+            .withData(
+                Map.of("connection-string", "SW5zdHJ1bWVudGF0aW9uS2V5PXNlY3JldA==", "empty", ""))
+            .withStringData(Map.of("plain", "InstrumentationKey=secret"))
+            .build();
+    KeyNamesOnlySecretStore store = new KeyNamesOnlySecretStore();
+
+    store.put("ns/ai", secret);
+
+    Secret cached = store.get("ns/ai");
+    assertThat(cached.getData())
+        .containsOnlyKeys("connection-string", "empty", "plain")
+        .containsEntry("connection-string", KeyNamesOnlySecretStore.PRESENT)
+        .containsEntry("plain", KeyNamesOnlySecretStore.PRESENT)
+        .containsEntry("empty", "");
+    assertThat(cached.getStringData()).isNullOrEmpty();
+    assertThat(cached.toString())
+        .doesNotContain("InstrumentationKey")
+        .doesNotContain("SW5zdHJ1bWVudGF0aW9u");
+  }
+}
