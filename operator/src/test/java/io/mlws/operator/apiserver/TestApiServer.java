@@ -12,10 +12,12 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process Kubernetes API server for the integration tests: the fabric8 CRUD mock behind
@@ -27,7 +29,9 @@ import java.util.List;
  * through owner references, and the Deployment controller (tests write Deployment status by hand).
  */
 public final class TestApiServer implements AutoCloseable {
-  public static final Path CRD = Path.of("../crds/manifests/mlwebservices.mlws.io-v1.yml");
+  /** The CRD as users install it: the committed file through its kustomization. */
+  public static final Path CRD_KUSTOMIZATION = Path.of("../crds/manifests");
+
   public static final String NAMESPACE = "test";
 
   private final KubernetesMockServer server;
@@ -42,7 +46,8 @@ public final class TestApiServer implements AutoCloseable {
 
   public static TestApiServer start() {
     try {
-      JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(CRD.toFile());
+      String crdYaml = kustomize(CRD_KUSTOMIZATION);
+      JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(crdYaml);
       HonestDispatcher dispatcher = new HonestDispatcher(crd);
       KubernetesMockServer server =
           new KubernetesMockServer(
@@ -53,7 +58,7 @@ public final class TestApiServer implements AutoCloseable {
           .resource(
               api.client
                   .getKubernetesSerialization()
-                  .unmarshal(Files.readString(CRD), CustomResourceDefinition.class))
+                  .unmarshal(crdYaml, CustomResourceDefinition.class))
           .create();
       api.client
           .namespaces()
@@ -64,6 +69,27 @@ public final class TestApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String kustomize(Path directory) throws IOException {
+    Process process =
+        new ProcessBuilder("kubectl", "kustomize", directory.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("kubectl kustomize " + directory + " timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.exitValue() != 0) {
+      throw new IOException("kubectl kustomize " + directory + " failed: " + output);
+    }
+    return output;
   }
 
   public KubernetesClient client() {

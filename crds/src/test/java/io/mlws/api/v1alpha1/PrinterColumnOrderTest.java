@@ -1,0 +1,65 @@
+package io.mlws.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kustomization in crds/manifests reorders the generated printer columns for kubectl get; it
+ * must neither add, drop nor change one.
+ */
+class PrinterColumnOrderTest {
+  @Test
+  void kustomizedCrdShowsTheGeneratedColumnsInReadingOrder() throws Exception {
+    JsonNode generated = OfflineAdmission.readYaml(CrdAdmissionTest.CRD);
+    JsonNode installed = OfflineAdmission.readYaml(kustomize("manifests"));
+
+    List<JsonNode> generatedColumns = columns(generated);
+    List<JsonNode> installedColumns = columns(installed);
+
+    assertThat(installedColumns.stream().map(c -> c.get("name").asText()))
+        .containsExactly("Ready", "Replicas", "Insights", "Data", "URL", "Age");
+    assertThat(new HashSet<>(installedColumns)).isEqualTo(new HashSet<>(generatedColumns));
+    JsonNode installedSchema = installed.at("/spec/versions/0/schema");
+    assertThat(installedSchema.equals(NUMBERS_BY_VALUE, generated.at("/spec/versions/0/schema")))
+        .as("kustomize leaves the schema alone (YAML may print 1.0 as 1)")
+        .isTrue();
+  }
+
+  private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
+      (a, b) -> {
+        if (a.equals(b)) {
+          return 0;
+        }
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return 1;
+      };
+
+  private static List<JsonNode> columns(JsonNode crd) {
+    List<JsonNode> columns = new ArrayList<>();
+    crd.at("/spec/versions/0/additionalPrinterColumns").forEach(columns::add);
+    return columns;
+  }
+
+  static String kustomize(String directory) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder("kubectl", "kustomize", directory).redirectErrorStream(true).start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("kubectl kustomize timed out");
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
+  }
+}

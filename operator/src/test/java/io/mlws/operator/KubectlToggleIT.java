@@ -1,0 +1,117 @@
+package io.mlws.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mlws.api.v1alpha1.AppInsightsState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The toggle as a user types it: the real kubectl applies a sample from deploy/samples, patches
+ * spec.appInsights.enabled, and lists the resource, against the test API server.
+ *
+ * <p>On a real cluster kubectl would also validate the manifest against the server's OpenAPI
+ * schema; the test API server publishes none, so apply runs with --validate=false here.
+ */
+class KubectlToggleIT {
+  static final Path SAMPLES = Path.of("../deploy/samples");
+  static OperatorHarness harness;
+  @TempDir static Path home;
+  static Path kubeconfig;
+
+  @BeforeAll
+  static void start() throws IOException {
+    harness = new OperatorHarness(OperatorConfig.defaults());
+    kubeconfig = harness.api.writeKubeconfig(home);
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  @Test
+  void applyPatchAndGetWithKubectl() throws Exception {
+    assertThat(
+            kubectl(
+                "apply",
+                "--validate=false",
+                "-f",
+                SAMPLES.resolve("appinsights-secret.yaml").toString()))
+        .contains("secret/appinsights created");
+    assertThat(
+            kubectl(
+                "apply", "--validate=false", "-f", SAMPLES.resolve("iris-basic.yaml").toString()))
+        .contains("mlwebservice.mlws.io/iris created");
+    harness.awaitDeployment("iris");
+    assertThat(harness.envNames(harness.deployment("iris"))).doesNotContain("JAVA_TOOL_OPTIONS");
+
+    assertThat(
+            kubectl(
+                "patch",
+                "mlws",
+                "iris",
+                "--type",
+                "merge",
+                "-p",
+                "{\"spec\":{\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"appinsights\"}}}}"))
+        .contains("mlwebservice.mlws.io/iris patched");
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> harness.envNames(harness.deployment("iris")).contains("JAVA_TOOL_OPTIONS"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> harness.get("iris").getStatus().getAppInsights() == AppInsightsState.ENABLED);
+    List<String> table = kubectl("get", "mlws").lines().toList();
+    assertThat(table.get(0).split("\\s+"))
+        .containsExactly("NAME", "READY", "REPLICAS", "INSIGHTS", "DATA", "URL", "AGE");
+    assertThat(table.get(1).split("\\s+"))
+        .contains(
+            "iris",
+            "Enabled",
+            "False",
+            "Disabled",
+            "0/2",
+            "http://iris.test.svc.cluster.local/score");
+
+    kubectl(
+        "patch",
+        "mlws",
+        "iris",
+        "--type",
+        "merge",
+        "-p",
+        "{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !harness.envNames(harness.deployment("iris")).contains("JAVA_TOOL_OPTIONS"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> kubectl("get", "mlws", "iris").contains("Disabled"));
+  }
+
+  static String kubectl(String... args) throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("kubectl timed out: " + command);
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("kubectl %s\n%s", String.join(" ", args), output).isZero();
+    return output;
+  }
+}
