@@ -35,8 +35,10 @@ public final class OperatorMain {
                 () -> {
                   LOG.info("stopping");
                   operator.stop();
+                  LOG.info("operator stopped");
                   health.close();
                   client.close();
+                  LOG.info("stopped");
                 },
                 "mlws-shutdown"));
     LOG.info(

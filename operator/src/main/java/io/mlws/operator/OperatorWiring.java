@@ -25,7 +25,14 @@ public final class OperatorWiring {
               if (config.leaderElection()) {
                 overrider.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        config.leaseName(), config.leaseNamespace().orElse(null)));
+                        config.leaseName(),
+                        config.leaseNamespace().orElse(null),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        null,
+                        LeadershipLoss.callbacks(),
+                        false));
               }
             });
     var reconciler =

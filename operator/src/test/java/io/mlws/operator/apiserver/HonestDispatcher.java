@@ -75,6 +75,9 @@ final class HonestDispatcher extends KubernetesCrudDispatcher {
   private MockResponse write(RecordedRequest request, String plainPath) {
     String contentType = String.valueOf(request.getHeader("Content-Type"));
     String body = request.getBody().readUtf8();
+    if (plainPath.equals("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+      return rulesReview(parse(body));
+    }
     if (request.method() == HttpMethod.PATCH && contentType.startsWith("application/apply-patch")) {
       return retryingConflicts(() -> serverSideApply(request, plainPath, body));
     }
@@ -144,6 +147,22 @@ final class HonestDispatcher extends KubernetesCrudDispatcher {
           "the object has been modified; please apply your changes to the latest version");
     }
     return update(request, plainPath, live, result);
+  }
+
+  /**
+   * JOSDK checks its Lease permissions with a SelfSubjectRulesReview before leader election; the
+   * test user, like a cluster admin, may do everything.
+   */
+  private static MockResponse rulesReview(JsonNode review) {
+    ObjectNode answer = ((ObjectNode) review).deepCopy();
+    ObjectNode status = answer.putObject("status");
+    ObjectNode rule = status.putArray("resourceRules").addObject();
+    rule.putArray("verbs").add("*");
+    rule.putArray("apiGroups").add("*");
+    rule.putArray("resources").add("*");
+    status.putArray("nonResourceRules");
+    status.put("incomplete", false);
+    return json(201, answer.toString());
   }
 
   /** A write that changes nothing is not a write: no new resourceVersion, no watch event. */

@@ -1,0 +1,40 @@
+package io.mlws.operator;
+
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exits when the Lease is lost while running, so two operators never reconcile at once; but not
+ * while the JVM is already shutting down, where JOSDK's own System.exit would deadlock the shutdown
+ * hook and the pod would hang until killed.
+ */
+final class LeadershipLoss {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadershipLoss.class);
+
+  private LeadershipLoss() {}
+
+  static LeaderCallbacks callbacks() {
+    return new LeaderCallbacks(() -> LOG.info("leading"), LeadershipLoss::stoppedLeading, id -> {});
+  }
+
+  private static void stoppedLeading() {
+    if (jvmShuttingDown()) {
+      LOG.info("released the leader Lease on shutdown");
+      return;
+    }
+    LOG.error("lost the leader Lease; exiting so that only one operator reconciles");
+    System.exit(1);
+  }
+
+  private static boolean jvmShuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
+  }
+}

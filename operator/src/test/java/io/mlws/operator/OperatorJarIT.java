@@ -1,0 +1,167 @@
+package io.mlws.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlws.operator.apiserver.TestApiServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged operator.jar, started as its own JVM the way `java -jar` users and the container run
+ * it: it takes the cluster from KUBECONFIG, holds a leader Lease, serves /healthz, /readyz and
+ * Prometheus /metrics, logs JSON, uses the operator-wide default Secret, and stops on SIGTERM.
+ */
+class OperatorJarIT {
+  static final Path JAR = Path.of("target/operator.jar");
+  static final String CONNECTION_STRING = "InstrumentationKey=99999999-8888-7777-6666-555555555555";
+
+  @TempDir Path home;
+
+  @Test
+  void runsAgainstTheKubeconfigContext() throws Exception {
+    assertThat(JAR).exists();
+    try (TestApiServer api = TestApiServer.start()) {
+      int healthPort = freePort();
+      Path log = home.resolve("operator.log");
+      ProcessBuilder command =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-jar",
+                  JAR.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      command
+          .environment()
+          .putAll(
+              Map.of(
+                  "KUBECONFIG",
+                  api.writeKubeconfig(home).toString(),
+                  "MLWS_HEALTH_PORT",
+                  String.valueOf(healthPort),
+                  "MLWS_LEADER_ELECTION",
+                  "true",
+                  "MLWS_LEASE_NAMESPACE",
+                  TestApiServer.NAMESPACE,
+                  "MLWS_DEFAULT_APPINSIGHTS_SECRET",
+                  "shared",
+                  "MLWS_LOG_FORMAT",
+                  "JSON"));
+      Process operator = command.start();
+      try {
+        var client = api.client();
+        client
+            .secrets()
+            .inNamespace("test")
+            .resource(
+                new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata()
+                    .withName("shared")
+                    .endMetadata()
+                    .withStringData(Map.of("connection-string", CONNECTION_STRING))
+                    .build())
+            .create();
+        client
+            .resources(io.mlws.api.v1alpha1.MLWebService.class)
+            .inNamespace("test")
+            .resource(
+                client
+                    .getKubernetesSerialization()
+                    .unmarshal(
+                        """
+                        apiVersion: mlws.io/v1alpha1
+                        kind: MLWebService
+                        metadata: {name: from-jar, namespace: test}
+                        spec:
+                          model: {uri: "file:///opt/mlws/models/iris.onnx"}
+                          appInsights: {enabled: true}
+                        """,
+                        io.mlws.api.v1alpha1.MLWebService.class))
+            .create();
+
+        try {
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      client.apps().deployments().inNamespace("test").withName("from-jar").get()
+                          != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError("no Deployment; operator log:\n" + Files.readString(log), e);
+        }
+        var env =
+            client
+                .apps()
+                .deployments()
+                .inNamespace("test")
+                .withName("from-jar")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv();
+        assertThat(env)
+            .anySatisfy(
+                e -> {
+                  assertThat(e.getName()).isEqualTo("APPLICATIONINSIGHTS_CONNECTION_STRING");
+                  assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shared");
+                });
+        assertThat(client.leases().inNamespace("test").withName("mlws-operator-leader").get())
+            .as("leader election Lease")
+            .isNotNull();
+
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(get(http, healthPort, "/healthz").statusCode()).isEqualTo(200);
+        assertThat(get(http, healthPort, "/readyz").statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get(http, healthPort, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("# TYPE").contains("operator_sdk_");
+
+        operator.destroy();
+        assertThat(operator.waitFor(20, TimeUnit.SECONDS))
+            .as("stops on SIGTERM; log:\n%s", Files.readString(log))
+            .isTrue();
+        List<String> lines = Files.readAllLines(log);
+        ObjectMapper json = new ObjectMapper();
+        assertThat(lines).isNotEmpty();
+        for (String line : lines) {
+          assertThat(json.readTree(line).has("formattedMessage"))
+              .as("JSON log line: %s", line)
+              .isTrue();
+          assertThat(line).doesNotContain("99999999-8888");
+        }
+      } finally {
+        operator.destroyForcibly();
+      }
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient http, int port, String path)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
