@@ -31,11 +31,7 @@ public class ScorerAutoscaler
     // JOSDK also asks for the desired object to find the one to delete once autoscaling is unset.
     AutoscalingSpec autoscaling = spec.autoscaling().orElseGet(AutoscalingSpec::new);
     return new HorizontalPodAutoscalerBuilder()
-        .withNewMetadata()
-        .withName(spec.name())
-        .withNamespace(spec.namespace())
-        .withLabels(ScorerNames.labels(spec.name()))
-        .endMetadata()
+        .withMetadata(ScorerNames.metadata(spec.name(), spec.name(), spec.namespace()))
         .withNewSpec()
         .withNewScaleTargetRef()
         .withApiVersion("apps/v1")

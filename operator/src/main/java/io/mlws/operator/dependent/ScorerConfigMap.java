@@ -39,11 +39,8 @@ public class ScorerConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
 
   public static ConfigMap desired(ResolvedSpec spec) {
     return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(ScorerNames.configMap(spec.name()))
-        .withNamespace(spec.namespace())
-        .withLabels(ScorerNames.labels(spec.name()))
-        .endMetadata()
+        .withMetadata(
+            ScorerNames.metadata(ScorerNames.configMap(spec.name()), spec.name(), spec.namespace()))
         .withData(Map.of(ScorerNames.SETTINGS_FILE, settingsJson(spec)))
         .build();
   }

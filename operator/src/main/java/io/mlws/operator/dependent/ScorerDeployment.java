@@ -56,11 +56,7 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
   public static Deployment desired(
       ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
     return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(spec.name())
-        .withNamespace(spec.namespace())
-        .withLabels(ScorerNames.labels(spec.name()))
-        .endMetadata()
+        .withMetadata(ScorerNames.metadata(spec.name(), spec.name(), spec.namespace()))
         .withNewSpec()
         .withReplicas(spec.replicas().orElse(null))
         .withNewSelector()

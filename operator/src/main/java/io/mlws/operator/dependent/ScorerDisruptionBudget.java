@@ -28,11 +28,7 @@ public class ScorerDisruptionBudget
 
   public static PodDisruptionBudget desired(String name, String namespace) {
     return new PodDisruptionBudgetBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .withLabels(ScorerNames.labels(name))
-        .endMetadata()
+        .withMetadata(ScorerNames.metadata(name, name, namespace))
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(1))
         .withNewSelector()

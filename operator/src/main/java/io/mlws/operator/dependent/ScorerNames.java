@@ -1,5 +1,7 @@
 package io.mlws.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
 
 /** Names and labels shared by every object owned for one MLWebService, so they always agree. */
@@ -37,6 +39,15 @@ public final class ScorerNames {
         "scorer",
         MANAGED_BY_LABEL,
         MANAGED_BY);
+  }
+
+  /** Metadata of every owned object: the resource's name and namespace, and our labels. */
+  public static ObjectMeta metadata(String objectName, String name, String namespace) {
+    return new ObjectMetaBuilder()
+        .withName(objectName)
+        .withNamespace(namespace)
+        .withLabels(labels(name))
+        .build();
   }
 
   public static String url(String name, String namespace) {

@@ -24,11 +24,7 @@ public class ScorerService extends CRUDKubernetesDependentResource<Service, MLWe
 
   public static Service desired(String name, String namespace) {
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .withLabels(ScorerNames.labels(name))
-        .endMetadata()
+        .withMetadata(ScorerNames.metadata(name, name, namespace))
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(ScorerNames.selector(name))
