@@ -6,21 +6,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exits when the Lease is lost while running, so two operators never reconcile at once; but not
- * while the JVM is already shutting down, where JOSDK's own System.exit would deadlock the shutdown
+ * when we release it ourselves on stop, where JOSDK's own System.exit would deadlock the shutdown
  * hook and the pod would hang until killed.
  */
 final class LeadershipLoss {
   private static final Logger LOG = LoggerFactory.getLogger(LeadershipLoss.class);
 
-  private LeadershipLoss() {}
+  private volatile boolean releasing;
 
-  static LeaderCallbacks callbacks() {
-    return new LeaderCallbacks(() -> LOG.info("leading"), LeadershipLoss::stoppedLeading, id -> {});
+  LeaderCallbacks callbacks() {
+    return new LeaderCallbacks(() -> LOG.info("leading"), this::stoppedLeading, id -> {});
   }
 
-  private static void stoppedLeading() {
-    if (jvmShuttingDown()) {
-      LOG.info("released the leader Lease on shutdown");
+  /** Called before a deliberate stop: the Lease that goes away next is released, not lost. */
+  void releasing() {
+    releasing = true;
+  }
+
+  private void stoppedLeading() {
+    if (releasing || jvmShuttingDown()) {
+      LOG.info("released the leader Lease");
       return;
     }
     LOG.error("lost the leader Lease; exiting so that only one operator reconciles");

@@ -1,8 +1,8 @@
 package io.mlws.operator;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -24,11 +24,13 @@ public final class OperatorMain {
       System.exit(2);
       return;
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    Config kubernetes = Config.autoConfigure(null);
+    kubernetes.setUserAgent(OperatorWiring.USER_AGENT);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Operator operator = OperatorWiring.build(client, config, meters);
+    MlwsOperator operator = OperatorWiring.build(client, config, meters);
     HealthEndpoints health =
-        HealthEndpoints.start(config.healthPort(), operator.getRuntimeInfo(), meters);
+        HealthEndpoints.start(config.healthPort(), operator.runtimeInfo(), meters);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

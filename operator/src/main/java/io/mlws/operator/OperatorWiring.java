@@ -10,10 +10,14 @@ import java.time.Clock;
 
 /** Puts the operator together the same way for production and for the integration tests. */
 public final class OperatorWiring {
+  /** How the operator's requests appear in API server audit logs. */
+  public static final String USER_AGENT = "mlws-operator";
+
   private OperatorWiring() {}
 
-  public static Operator build(
+  public static MlwsOperator build(
       KubernetesClient client, OperatorConfig config, MeterRegistry meters) {
+    LeadershipLoss leadership = new LeadershipLoss();
     Operator operator =
         new Operator(
             overrider -> {
@@ -31,7 +35,7 @@ public final class OperatorWiring {
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                         null,
-                        LeadershipLoss.callbacks(),
+                        leadership.callbacks(),
                         false));
               }
             });
@@ -44,6 +48,6 @@ public final class OperatorWiring {
             override.settingNamespaces(config.watchedNamespaces());
           }
         });
-    return operator;
+    return new MlwsOperator(operator, leadership);
   }
 }

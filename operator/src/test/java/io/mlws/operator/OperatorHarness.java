@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.apiserver.TestApiServer;
@@ -23,12 +22,14 @@ final class OperatorHarness implements AutoCloseable {
 
   final TestApiServer api;
   final KubernetesClient client;
-  final Operator operator;
+  final KubernetesClient operatorClient;
+  final MlwsOperator operator;
 
   OperatorHarness(OperatorConfig config) {
     api = TestApiServer.start();
     client = api.client();
-    operator = OperatorWiring.build(client, config, new SimpleMeterRegistry());
+    operatorClient = api.operatorClient();
+    operator = OperatorWiring.build(operatorClient, config, new SimpleMeterRegistry());
     operator.start();
   }
 
@@ -106,6 +107,7 @@ final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    operatorClient.close();
     api.close();
   }
 }

@@ -33,6 +33,7 @@ final class HonestDispatcher extends KubernetesCrudDispatcher {
 
   private final JsonNode crd;
   private final List<String> writes = new CopyOnWriteArrayList<>();
+  private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
 
   HonestDispatcher(JsonNode crd) {
     this.crd = crd;
@@ -42,9 +43,15 @@ final class HonestDispatcher extends KubernetesCrudDispatcher {
     return writes;
   }
 
+  List<ApiRequest> requests() {
+    return requests;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String plainPath = request.getPath().split("\\?", 2)[0];
+    requests.add(
+        ApiRequest.of(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
     if (request.method() == HttpMethod.GET) {
       return withStatusBody(read(request, plainPath));
     }

@@ -101,6 +101,20 @@ public final class TestApiServer implements AutoCloseable {
     return List.copyOf(dispatcher.writes());
   }
 
+  /** Every request received so far, with the verb and resource RBAC would check. */
+  public List<ApiRequest> requests() {
+    return List.copyOf(dispatcher.requests());
+  }
+
+  /** A client that identifies itself as the operator does in production. */
+  public KubernetesClient operatorClient() {
+    return server.createClient(
+        b ->
+            b.editOrNewConfig()
+                .withUserAgent(io.mlws.operator.OperatorWiring.USER_AGENT)
+                .endConfig());
+  }
+
   public int port() {
     return server.getPort();
   }

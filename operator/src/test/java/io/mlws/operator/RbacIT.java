@@ -1,0 +1,184 @@
+package io.mlws.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.mlws.api.v1alpha1.AppInsightsState;
+import io.mlws.operator.apiserver.ApiRequest;
+import io.mlws.operator.apiserver.TestApiServer;
+import io.mlws.operator.status.StatusConditions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Least privilege, derived: the operator runs through every path that writes (create, update,
+ * delete of each owned kind, status, events, the leader Lease), the test API server records each
+ * request's verb and resource, and the ClusterRole and Role in deploy/rbac must grant exactly that
+ * set: a missing verb breaks the operator on a real cluster, an extra one is privilege it never
+ * uses.
+ */
+class RbacIT {
+  /** Allowed to every authenticated user by the built-in system:basic-user role. */
+  static final Set<String> ALWAYS_ALLOWED =
+      Set.of("authorization.k8s.io/selfsubjectrulesreviews:create");
+
+  /**
+   * JOSDK's LeaderElectionManager checks these with a SelfSubjectRulesReview and refuses to start
+   * without them, whether or not the Lease is then written with them.
+   */
+  static final Set<String> LEASE_ACCESS_CHECK =
+      Set.of(
+          "coordination.k8s.io/leases:get",
+          "coordination.k8s.io/leases:create",
+          "coordination.k8s.io/leases:update");
+
+  @Test
+  void deployRbacGrantsExactlyWhatTheOperatorUses() throws Exception {
+    OperatorConfig config =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                "MLWS_LEADER_ELECTION", "true", "MLWS_LEASE_NAMESPACE", TestApiServer.NAMESPACE));
+    try (OperatorHarness harness = new OperatorHarness(config)) {
+      runEveryPath(harness);
+    }
+  }
+
+  private void runEveryPath(OperatorHarness harness) throws Exception {
+    harness.createSecret(
+        "ai",
+        Map.of("connection-string", "InstrumentationKey=00000000-0000-0000-0000-000000000000"));
+    harness.apply(
+        MLWebServiceOperatorIT.service(
+            "rbac",
+            """
+            replicas: 2
+            appInsights: {enabled: true, connectionStringSecretRef: {name: ai}}"""));
+    harness.awaitDeployment("rbac");
+    harness.markDeploymentAvailable("rbac");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StatusConditions.isTrue(status(harness), StatusConditions.READY));
+
+    harness.mergePatch(
+        "rbac", "{\"spec\":{\"replicas\":null,\"autoscaling\":{\"maxReplicas\":3}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness
+                        .client
+                        .autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace("test")
+                        .withName("rbac")
+                        .get()
+                    != null);
+
+    harness.mergePatch("rbac", "{\"spec\":{\"dataCollection\":{\"enabled\":true}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness
+                    .client
+                    .configMaps()
+                    .inNamespace("test")
+                    .withName("rbac-settings")
+                    .get()
+                    .getData()
+                    .get("settings.json")
+                    .contains("\"enabled\" : true"));
+
+    harness.mergePatch("rbac", "{\"spec\":{\"autoscaling\":null,\"replicas\":1}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness
+                            .client
+                            .autoscaling()
+                            .v2()
+                            .horizontalPodAutoscalers()
+                            .inNamespace("test")
+                            .withName("rbac")
+                            .get()
+                        == null
+                    && harness
+                            .client
+                            .policy()
+                            .v1()
+                            .podDisruptionBudget()
+                            .inNamespace("test")
+                            .withName("rbac")
+                            .get()
+                        == null);
+
+    harness.client.secrets().inNamespace("test").withName("ai").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(harness).getAppInsights() == AppInsightsState.SECRET_MISSING);
+
+    harness.mergePatch("rbac", "{\"spec\":{\"replicas\":2,\"autoscaling\":{\"maxReplicas\":3}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StatusConditions.isTrue(status(harness), StatusConditions.STALLED));
+
+    Set<String> used = new TreeSet<>();
+    for (ApiRequest request : harness.api.requests()) {
+      if (request.userAgent().startsWith(OperatorWiring.USER_AGENT)) {
+        used.add(request.permission());
+      }
+    }
+    used.removeAll(ALWAYS_ALLOWED);
+    used.addAll(LEASE_ACCESS_CHECK);
+
+    assertThat(granted()).as("deploy/rbac grants (left) vs what the operator used").isEqualTo(used);
+  }
+
+  private static io.mlws.api.v1alpha1.MLWebServiceStatus status(OperatorHarness harness) {
+    var mlws = harness.get("rbac");
+    return mlws == null ? null : mlws.getStatus();
+  }
+
+  /** The permissions in the ClusterRole and the leader-election Role, as rendered by kustomize. */
+  static Set<String> granted() throws Exception {
+    Process process =
+        new ProcessBuilder("kubectl", "kustomize", "../deploy/rbac")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String yaml = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(yaml).isZero();
+    Set<String> permissions = new TreeSet<>();
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+    for (JsonNode doc :
+        mapper.readValues(new YAMLFactory().createParser(yaml), JsonNode.class).readAll()) {
+      String name = doc.at("/metadata/name").asText();
+      if (!Set.of("mlws-operator", "mlws-operator-leader-election").contains(name)
+          || !doc.has("rules")) {
+        continue;
+      }
+      for (JsonNode rule : doc.get("rules")) {
+        for (JsonNode group : rule.get("apiGroups")) {
+          for (JsonNode resource : rule.get("resources")) {
+            for (JsonNode verb : rule.get("verbs")) {
+              assertThat(verb.asText()).as("no wildcards").isNotEqualTo("*");
+              String g = group.asText().isEmpty() ? "core" : group.asText();
+              permissions.add(g + "/" + resource.asText() + ":" + verb.asText());
+            }
+          }
+        }
+      }
+    }
+    return permissions;
+  }
+}
