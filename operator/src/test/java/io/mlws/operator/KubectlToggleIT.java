@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>On a real cluster kubectl would also validate the manifest against the server's OpenAPI
  * schema; the test API server publishes none, so apply runs with --validate=false here.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlToggleIT {
   static final Path SAMPLES = Path.of("../deploy/samples");
   static OperatorHarness harness;
@@ -41,6 +45,7 @@ class KubectlToggleIT {
   }
 
   @Test
+  @Order(1)
   void applyPatchAndGetWithKubectl() throws Exception {
     assertThat(
             kubectl(
@@ -99,6 +104,32 @@ class KubectlToggleIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> kubectl("get", "mlws", "iris").contains("Disabled"));
+  }
+
+  @Test
+  @Order(2)
+  void theSamplesApplyAsAKustomization() throws Exception {
+    String output = kubectl("apply", "--validate=false", "-k", SAMPLES.toString());
+
+    assertThat(output)
+        .contains("mlwebservice.mlws.io/iris-insights created")
+        .contains("mlwebservice.mlws.io/iris-collect created");
+    harness.awaitDeployment("iris-insights");
+    harness.awaitDeployment("iris-collect");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                harness
+                        .client
+                        .autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace("test")
+                        .withName("iris-collect")
+                        .get()
+                    != null);
+    assertThat(harness.envNames(harness.deployment("iris-insights"))).contains("JAVA_TOOL_OPTIONS");
   }
 
   static String kubectl(String... args) throws IOException, InterruptedException {

@@ -1,0 +1,43 @@
+package io.mlws.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** `kubectl explain mlws.spec` teaches the whole API: every spec and status field is described. */
+class CrdDocumentationTest {
+  @Test
+  void everyOwnFieldHasADescription() throws Exception {
+    JsonNode schema =
+        OfflineAdmission.readYaml(CrdAdmissionTest.CRD)
+            .at("/spec/versions/0/schema/openAPIV3Schema");
+    List<String> undocumented = new ArrayList<>();
+    collect(schema.at("/properties/spec"), "spec", undocumented);
+    collect(schema.at("/properties/status"), "status", undocumented);
+
+    assertThat(undocumented).isEmpty();
+  }
+
+  private static void collect(JsonNode schema, String path, List<String> undocumented) {
+    schema
+        .path("properties")
+        .fields()
+        .forEachRemaining(
+            field -> {
+              String fieldPath = path + "." + field.getKey();
+              // Kubernetes' own ResourceRequirements and Condition types are documented upstream.
+              if (fieldPath.startsWith("spec.resources.")
+                  || fieldPath.startsWith("status.conditions[]")) {
+                return;
+              }
+              if (!field.getValue().hasNonNull("description")) {
+                undocumented.add(fieldPath);
+              }
+              collect(field.getValue(), fieldPath, undocumented);
+              collect(field.getValue().path("items"), fieldPath + "[]", undocumented);
+            });
+  }
+}

@@ -1,0 +1,50 @@
+package io.mlws.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlws.api.v1alpha1.MLWebService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Renders a kustomize directory with the real kubectl, as `kubectl apply -k` would. */
+final class Kustomize {
+  static final Path DEPLOY = Path.of("../deploy");
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  static {
+    SERIALIZATION.registerKubernetesResource(MLWebService.class);
+  }
+
+  private Kustomize() {}
+
+  static String render(Path directory) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder("kubectl", "kustomize", directory.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize finishes").isTrue();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("kubectl kustomize %s: %s", directory, output).isZero();
+    return output;
+  }
+
+  /** Each rendered document as the typed fabric8 object its apiVersion and kind name. */
+  static List<HasMetadata> objects(String yaml) throws IOException {
+    List<HasMetadata> objects = new ArrayList<>();
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+    for (JsonNode doc :
+        mapper.readValues(new YAMLFactory().createParser(yaml), JsonNode.class).readAll()) {
+      objects.add(SERIALIZATION.unmarshal(doc.toString(), HasMetadata.class));
+    }
+    return objects;
+  }
+}
