@@ -152,6 +152,18 @@ class OperatorJarIT {
     }
   }
 
+  @Test
+  void theImageCopiesTheJarTheBuildMakes() throws IOException {
+    List<String> copies =
+        Files.readAllLines(Path.of("Dockerfile")).stream()
+            .filter(l -> l.startsWith("COPY "))
+            .toList();
+
+    assertThat(copies).containsExactly("COPY target/operator.jar /opt/mlws/operator.jar");
+    assertThat(JAR).as("the build produces what the Dockerfile copies").exists();
+    assertThat(Files.readAllLines(Path.of("Dockerfile"))).contains("USER 10001:10001");
+  }
+
   private static HttpResponse<String> get(HttpClient http, int port, String path)
       throws IOException, InterruptedException {
     return http.send(

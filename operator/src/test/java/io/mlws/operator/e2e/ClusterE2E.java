@@ -1,0 +1,250 @@
+package io.mlws.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mlws.api.v1alpha1.MLWebService;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * End to end on the cluster of the current kubeconfig context (kind, AKS, any), with the manifests
+ * users apply: install deploy/default, deploy a sample, wait for Ready, score through the Service,
+ * toggle telemetry and data collection, clean up.
+ *
+ * <p>Runs only when asked, because it changes a real cluster: {@code mvn -B verify -Dmlws.e2e=true}
+ * (see the README for the images it needs). Otherwise, and when no cluster answers, it is skipped
+ * with the reason.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterE2E {
+  static final Path DEPLOY = Path.of("../deploy");
+  static final String NS = System.getProperty("mlws.e2e.namespace", "mlws-e2e");
+  static KubernetesClient client;
+
+  /** Why the suite cannot run here, or null when it can; decided once. */
+  static String skipReason;
+
+  @BeforeAll
+  static void connect() {
+    if (!Boolean.getBoolean("mlws.e2e")) {
+      skipReason =
+          "end-to-end tests change the cluster of the current kubeconfig context: run them with"
+              + " -Dmlws.e2e=true";
+    } else {
+      client = new KubernetesClientBuilder().build();
+      try {
+        client.getKubernetesVersion();
+      } catch (RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        skipReason = "no cluster reachable at " + client.getMasterUrl() + ": " + root;
+        client.close();
+        client = null;
+      }
+    }
+    if (skipReason != null) {
+      System.err.println("ClusterE2E skipped: " + skipReason);
+    }
+  }
+
+  @BeforeEach
+  void requireCluster() {
+    assumeTrue(skipReason == null, skipReason);
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    if (client == null) {
+      return;
+    }
+    kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=false");
+    if (!Boolean.getBoolean("mlws.e2e.keepOperator")) {
+      kubectl(
+          "delete",
+          "-k",
+          DEPLOY.resolve("default").toString(),
+          "--ignore-not-found",
+          "--wait=false");
+    }
+    client.close();
+  }
+
+  @Test
+  @Order(1)
+  void installsTheOperator() throws Exception {
+    kubectl("apply", "-k", DEPLOY.resolve("default").toString());
+    String image = System.getProperty("mlws.e2e.operatorImage");
+    if (image != null) {
+      kubectl("-n", "mlws-system", "set", "image", "deployment/mlws-operator", "operator=" + image);
+    }
+    kubectl("-n", "mlws-system", "rollout", "status", "deployment/mlws-operator", "--timeout=5m");
+  }
+
+  @Test
+  @Order(2)
+  void servesASampleAndScoresThroughTheService() throws Exception {
+    if (client.namespaces().withName(NS).get() == null) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .create();
+    }
+    kubectl("-n", NS, "apply", "-f", DEPLOY.resolve("samples/iris-basic.yaml").toString());
+    String scorerImage = System.getProperty("mlws.e2e.scorerImage");
+    if (scorerImage != null) {
+      kubectl(
+          "-n",
+          NS,
+          "patch",
+          "mlws",
+          "iris",
+          "--type",
+          "merge",
+          "-p",
+          "{\"spec\":{\"image\":\"" + scorerImage + "\"}}");
+    }
+    kubectl("-n", NS, "wait", "--for=condition=Ready", "mlws/iris", "--timeout=10m");
+    assertThat(kubectl("-n", NS, "get", "mlws", "iris")).contains("2/2");
+
+    int port = freePort();
+    Process forward =
+        new ProcessBuilder("kubectl", "-n", NS, "port-forward", "svc/iris", port + ":80")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .ignoreExceptions()
+          .until(() -> score(port).statusCode() == 200);
+      assertThat(score(port).body()).contains("predictions");
+    } finally {
+      forward.destroy();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void togglesTelemetryAndDataCollection() throws Exception {
+    kubectl("-n", NS, "apply", "-f", DEPLOY.resolve("samples/appinsights-secret.yaml").toString());
+    kubectl(
+        "-n",
+        NS,
+        "patch",
+        "mlws",
+        "iris",
+        "--type",
+        "merge",
+        "-p",
+        "{\"spec\":{\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"appinsights\"}}}}");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> kubectl("-n", NS, "get", "mlws", "iris").contains("Enabled"));
+    kubectl("-n", NS, "wait", "--for=condition=Ready", "mlws/iris", "--timeout=5m");
+    var env =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName("iris")
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(env).anySatisfy(e -> assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS"));
+
+    kubectl(
+        "-n",
+        NS,
+        "patch",
+        "mlws",
+        "iris",
+        "--type",
+        "merge",
+        "-p",
+        "{\"spec\":{\"dataCollection\":{\"enabled\":true}}}");
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                client
+                    .resources(MLWebService.class)
+                    .inNamespace(NS)
+                    .withName("iris")
+                    .get()
+                    .getStatus()
+                    .getDataCollection()
+                    .name()
+                    .equals("ENABLED"));
+
+    kubectl(
+        "-n",
+        NS,
+        "patch",
+        "mlws",
+        "iris",
+        "--type",
+        "merge",
+        "-p",
+        "{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> kubectl("-n", NS, "get", "mlws", "iris").contains("Disabled"));
+    kubectl("-n", NS, "wait", "--for=condition=Ready", "mlws/iris", "--timeout=5m");
+  }
+
+  static String kubectl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("kubectl"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("timed out: " + command);
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("%s\n%s", command, output).isZero();
+    return output;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static HttpResponse<String> score(int port) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/score"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\": [[5.1, 3.5, 1.4, 0.2]]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+}
