@@ -1,0 +1,136 @@
+package io.mlws.scorer;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The scorer's start-up settings, read once from the environment (the operator sets them, a person
+ * can too). What may change at run time lives in the settings file instead.
+ */
+public record ScorerConfig(
+    String modelUri,
+    Optional<String> modelSha256,
+    Path modelDir,
+    int port,
+    Optional<Path> settingsFile,
+    String modelName,
+    String modelVersion,
+    String serviceName,
+    String namespace,
+    String podName,
+    boolean dataCollectionEnabled,
+    double dataCollectionSamplingPercentage,
+    int maxPayloadChars,
+    List<String> redactFields,
+    int maxRequestBytes,
+    int maxRows,
+    int shutdownTimeoutSeconds) {
+
+  public static ScorerConfig fromEnvironment(Map<String, String> env) {
+    String uri = value(env, "MLWS_MODEL_URI");
+    if (uri == null) {
+      throw new IllegalArgumentException(
+          "MLWS_MODEL_URI is required: a file path, file:///path or http(s):// URL of an ONNX model");
+    }
+    String fileName = uri.replaceAll("[?#].*$", "").replaceAll("^.*/", "");
+    String defaultName =
+        fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+    String modelName =
+        orDefault(env, "MLWS_MODEL_NAME", defaultName.isEmpty() ? "model" : defaultName);
+    return new ScorerConfig(
+        uri,
+        Optional.ofNullable(value(env, "MLWS_MODEL_SHA256")).map(String::toLowerCase),
+        Path.of(
+            orDefault(
+                env, "MLWS_MODEL_DIR", System.getProperty("java.io.tmpdir") + "/mlws-models")),
+        integer(env, "MLWS_PORT", 8080, 0, 65535),
+        Optional.ofNullable(value(env, "MLWS_CONFIG")).map(Path::of),
+        modelName,
+        orDefault(env, "MLWS_MODEL_VERSION", "1"),
+        orDefault(env, "MLWS_SERVICE_NAME", modelName),
+        orDefault(env, "MLWS_NAMESPACE", "local"),
+        orDefault(env, "MLWS_POD_NAME", hostname()),
+        bool(env, "MLWS_DATA_COLLECTION_ENABLED", false),
+        percentage(env, "MLWS_DATA_COLLECTION_SAMPLING_PERCENTAGE", 100.0),
+        integer(env, "MLWS_DATA_COLLECTION_MAX_PAYLOAD_CHARS", 8192, 16, 8192),
+        Arrays.stream(orDefault(env, "MLWS_DATA_COLLECTION_REDACT_FIELDS", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList(),
+        integer(env, "MLWS_MAX_REQUEST_BYTES", 1 << 20, 1024, 64 << 20),
+        integer(env, "MLWS_MAX_ROWS", 10_000, 1, 1_000_000),
+        integer(env, "MLWS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 600));
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static String orDefault(Map<String, String> env, String name, String fallback) {
+    String value = value(env, name);
+    return value == null ? fallback : value;
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String value = value(env, name);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.toLowerCase()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, got: " + value);
+    };
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
+    String value = value(env, name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < min || parsed > max) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "%s must be an integer from %d to %d, got: %s".formatted(name, min, max, value));
+    }
+  }
+
+  private static double percentage(Map<String, String> env, String name, double fallback) {
+    String value = value(env, name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      double parsed = Double.parseDouble(value);
+      if (!(parsed >= 0 && parsed <= 100)) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number from 0 to 100, got: " + value);
+    }
+  }
+
+  private static String hostname() {
+    String fromEnv = System.getenv("HOSTNAME");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+}

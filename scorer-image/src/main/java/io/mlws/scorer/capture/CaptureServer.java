@@ -1,0 +1,173 @@
+package io.mlws.scorer.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A stand-in for Application Insights on 127.0.0.1: it takes what the agent sends (gzipped JSON
+ * lines at /v2.1/track, live-metrics pings, the app-id lookup), keeps every envelope, and can print
+ * each one readably. Tests use it to count telemetry; `try-it` uses it to show a person what Azure
+ * would receive. It can also play an ingestion outage: answer 500 or 429, or answer slowly.
+ */
+public final class CaptureServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_KEPT = 200_000;
+
+  private final HttpServer server;
+  private final List<JsonNode> envelopes = new ArrayList<>();
+  private final PrintStream printer;
+  private volatile int trackStatus = 200;
+  private volatile Duration trackDelay = Duration.ZERO;
+
+  private CaptureServer(HttpServer server, PrintStream printer) {
+    this.server = server;
+    this.printer = printer;
+  }
+
+  /**
+   * Listens on 127.0.0.1:{@code port} (0 for any free port); prints envelopes when given a stream.
+   */
+  public static CaptureServer start(int port, PrintStream printer) throws IOException {
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    CaptureServer capture = new CaptureServer(http, printer);
+    http.createContext("/", capture::handle);
+    http.setExecutor(Executors.newFixedThreadPool(4));
+    http.start();
+    return capture;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** A connection string that sends every byte of the agent's traffic here. */
+  public String connectionString() {
+    String base = "http://127.0.0.1:" + port() + "/";
+    return "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint="
+        + base
+        + ";LiveEndpoint="
+        + base
+        + ";ProfilerEndpoint="
+        + base;
+  }
+
+  public synchronized List<JsonNode> envelopes() {
+    return List.copyOf(envelopes);
+  }
+
+  public synchronized void clear() {
+    envelopes.clear();
+  }
+
+  /** From now on, answer track requests with this status (500, 429, ...), without keeping them. */
+  public void answerTrackWith(int status) {
+    trackStatus = status;
+  }
+
+  public void delayTrack(Duration delay) {
+    trackDelay = delay;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      if (path.endsWith("/track")) {
+        track(exchange);
+      } else if (path.contains("QuickPulseService.svc")) {
+        exchange.getResponseHeaders().set("x-ms-qps-subscribed", "false");
+        respond(exchange, 200, "");
+      } else if (path.startsWith("/api/profiles/") && path.endsWith("/appId")) {
+        respond(exchange, 200, "00000000-0000-0000-0000-000000000000");
+      } else {
+        respond(exchange, 200, "{}");
+      }
+    }
+  }
+
+  private void track(HttpExchange exchange) throws IOException {
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    if (!trackDelay.isZero()) {
+      try {
+        Thread.sleep(trackDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (trackStatus != 200) {
+      respond(exchange, trackStatus, "{\"itemsReceived\":0,\"itemsAccepted\":0,\"errors\":[]}");
+      return;
+    }
+    InputStream in = new java.io.ByteArrayInputStream(body);
+    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+      in = new GZIPInputStream(in);
+    }
+    int count = 0;
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode envelope = JSON.readTree(line);
+        keep(envelope);
+        count++;
+        if (printer != null) {
+          printer.println(Envelopes.describe(envelope));
+        }
+      }
+    }
+    respond(
+        exchange,
+        200,
+        "{\"itemsReceived\":%d,\"itemsAccepted\":%d,\"errors\":[]}".formatted(count, count));
+  }
+
+  private synchronized void keep(JsonNode envelope) {
+    if (envelopes.size() < MAX_KEPT) {
+      envelopes.add(envelope);
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+
+  /** Runs the capture server alone, printing what arrives: {@code java -cp scorer.jar ... PORT}. */
+  public static void main(String[] args) throws IOException, InterruptedException {
+    CaptureServer capture = start(args.length > 0 ? Integer.parseInt(args[0]) : 0, System.out);
+    System.out.println(
+        "capturing Application Insights telemetry on http://127.0.0.1:" + capture.port() + "/");
+    System.out.println("connection string: " + capture.connectionString());
+    Thread.currentThread().join();
+  }
+}

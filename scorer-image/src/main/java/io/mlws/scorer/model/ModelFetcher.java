@@ -1,0 +1,92 @@
+package io.mlws.scorer.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the model URI into a verified local file. Downloads go through java.net.http.HttpClient,
+ * which the Application Insights agent records as a dependency of the scorer.
+ */
+public final class ModelFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelFetcher.class);
+
+  private ModelFetcher() {}
+
+  /** Thrown when the model cannot be had; the message says what to fix. */
+  public static final class ModelUnavailableException extends Exception {
+    public ModelUnavailableException(String message) {
+      super(message);
+    }
+  }
+
+  public static Path fetch(String uri, Optional<String> sha256, Path downloadDir)
+      throws ModelUnavailableException, IOException, InterruptedException {
+    Path file;
+    if (uri.startsWith("http://") || uri.startsWith("https://")) {
+      file = download(URI.create(uri), downloadDir);
+    } else {
+      file = uri.startsWith("file://") ? Path.of(URI.create(uri)) : Path.of(uri);
+      if (!Files.isRegularFile(file)) {
+        throw new ModelUnavailableException("model file " + file + " does not exist");
+      }
+    }
+    String actual = sha256Of(file);
+    if (sha256.isPresent() && !sha256.get().equalsIgnoreCase(actual)) {
+      throw new ModelUnavailableException(
+          "model %s has SHA-256 %s, expected %s: refusing to serve it"
+              .formatted(uri, actual, sha256.get()));
+    }
+    LOG.info("model " + uri + " ready at " + file + " (sha256 " + actual + ")");
+    return file;
+  }
+
+  private static Path download(URI uri, Path downloadDir)
+      throws ModelUnavailableException, IOException, InterruptedException {
+    Files.createDirectories(downloadDir);
+    Path partial = Files.createTempFile(downloadDir, "model-", ".part");
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(30))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    LOG.info("downloading model from " + uri);
+    HttpResponse<Path> response =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofFile(partial));
+    if (response.statusCode() != 200) {
+      Files.deleteIfExists(partial);
+      throw new ModelUnavailableException(
+          "downloading model from %s failed with HTTP %d".formatted(uri, response.statusCode()));
+    }
+    Path target = downloadDir.resolve("model.onnx");
+    Files.move(
+        partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return target;
+  }
+
+  static String sha256Of(Path file) throws IOException {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

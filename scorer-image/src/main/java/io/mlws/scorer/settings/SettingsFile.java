@@ -1,0 +1,87 @@
+package io.mlws.scorer.settings;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@link RuntimeSettings} in step with the settings file. Kubernetes updates a mounted
+ * ConfigMap by swapping a symlink, which file watchers miss, so the file's content is read again
+ * every interval; a file that does not parse leaves the last good settings in force.
+ */
+public final class SettingsFile implements Supplier<RuntimeSettings>, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SettingsFile.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+  private final RuntimeSettings base;
+  private final AtomicReference<RuntimeSettings> current;
+  private final ScheduledExecutorService poller;
+  private volatile byte[] lastContent = new byte[0];
+
+  private SettingsFile(Path file, RuntimeSettings base) {
+    this.file = file;
+    this.base = base;
+    this.current = new AtomicReference<>(base);
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "mlws-settings");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Reads the file now (failing if it is unusable) and then every {@code interval}. */
+  public static SettingsFile watch(Path file, RuntimeSettings base, Duration interval)
+      throws IOException {
+    SettingsFile settings = new SettingsFile(file, base);
+    settings.current.set(RuntimeSettings.fromFile(JSON.readTree(Files.readAllBytes(file)), base));
+    settings.lastContent = Files.readAllBytes(file);
+    settings.poller.scheduleWithFixedDelay(
+        settings::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    return settings;
+  }
+
+  @Override
+  public RuntimeSettings get() {
+    return current.get();
+  }
+
+  private void reload() {
+    try {
+      byte[] content = Files.readAllBytes(file);
+      if (Arrays.equals(content, lastContent)) {
+        return;
+      }
+      lastContent = content;
+      RuntimeSettings next = RuntimeSettings.fromFile(JSON.readTree(content), base);
+      RuntimeSettings previous = current.getAndSet(next);
+      LOG.info(
+          "settings reloaded from {}: data collection {} at {}% (was {} at {}%)",
+          file,
+          next.dataCollectionEnabled() ? "on" : "off",
+          next.dataCollectionSamplingPercentage(),
+          previous.dataCollectionEnabled() ? "on" : "off",
+          previous.dataCollectionSamplingPercentage());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "settings file {} not applied, keeping the last good settings: {}", file, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    poller.shutdownNow();
+  }
+}
