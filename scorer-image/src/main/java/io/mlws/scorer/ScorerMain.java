@@ -1,6 +1,5 @@
 package io.mlws.scorer;
 
-import io.mlws.scorer.http.ScorerHandler;
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.settings.RuntimeSettings;
@@ -10,9 +9,6 @@ import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,17 +39,9 @@ public final class ScorerMain {
             : () -> base;
     ModelHolder model = new ModelHolder();
     Server server =
-        server(
-            config,
-            new ScorerHandler(
-                model,
-                settings,
-                new DataCollector(settings, config.podName()),
-                config.maxRequestBytes(),
-                config.maxRows()));
-    server.start();
-    LOG.info(
-        "scorer listening on port " + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
+        ScorerHttpServer.start(
+            config, model, settings, new DataCollector(settings, config.podName()));
+    LOG.info("scorer listening on port {}", ScorerHttpServer.port(server));
     try {
       model.set(
           OnnxModel.load(
@@ -67,19 +55,6 @@ public final class ScorerMain {
       System.exit(1);
     }
     server.join();
-  }
-
-  static Server server(ScorerConfig config, ScorerHandler handler) {
-    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-    threads.setName("scorer");
-    Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server);
-    connector.setPort(config.port());
-    server.addConnector(connector);
-    server.setHandler(new GracefulHandler(handler));
-    server.setStopTimeout(Duration.ofSeconds(config.shutdownTimeoutSeconds()).toMillis());
-    server.setStopAtShutdown(true);
-    return server;
   }
 
   private static Duration settingsPollInterval() {
