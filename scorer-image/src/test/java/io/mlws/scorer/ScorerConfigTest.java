@@ -1,0 +1,75 @@
+package io.mlws.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The scorer's environment: defaults, the operator's variables, and clear errors. */
+class ScorerConfigTest {
+  @Test
+  void readsWhatTheOperatorSets() {
+    ScorerConfig config =
+        ScorerConfig.fromEnvironment(
+            Map.of(
+                "MLWS_MODEL_URI", "https://models.example.com/fraud/7/model.onnx",
+                "MLWS_MODEL_SHA256", "ABCDEF",
+                "MLWS_MODEL_DIR", "/models",
+                "MLWS_PORT", "8080",
+                "MLWS_CONFIG", "/etc/mlws/settings.json",
+                "MLWS_POD_NAME", "fraud-abc",
+                "MLWS_DATA_COLLECTION_ENABLED", "true",
+                "MLWS_DATA_COLLECTION_SAMPLING_PERCENTAGE", "12.5",
+                "MLWS_DATA_COLLECTION_REDACT_FIELDS", "ssn, email"));
+
+    assertThat(config.modelName()).as("from the file name").isEqualTo("model");
+    assertThat(config.modelSha256()).contains("abcdef");
+    assertThat(config.modelDir()).isEqualTo(Path.of("/models"));
+    assertThat(config.settingsFile()).isEqualTo(Optional.of(Path.of("/etc/mlws/settings.json")));
+    assertThat(config.podName()).isEqualTo("fraud-abc");
+    assertThat(config.dataCollectionEnabled()).isTrue();
+    assertThat(config.dataCollectionSamplingPercentage()).isEqualTo(12.5);
+    assertThat(config.redactFields()).containsExactly("ssn", "email");
+  }
+
+  @Test
+  void defaults() {
+    ScorerConfig config =
+        ScorerConfig.fromEnvironment(Map.of("MLWS_MODEL_URI", "models/iris.onnx"));
+
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.modelName()).isEqualTo("iris");
+    assertThat(config.modelVersion()).isEqualTo("1");
+    assertThat(config.serviceName()).isEqualTo("iris");
+    assertThat(config.dataCollectionEnabled()).isFalse();
+    assertThat(config.maxRequestBytes()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void mistakesNameTheVariable() {
+    assertThatThrownBy(() -> ScorerConfig.fromEnvironment(Map.of()))
+        .hasMessageContaining("MLWS_MODEL_URI is required");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.fromEnvironment(
+                    Map.of("MLWS_MODEL_URI", "m.onnx", "MLWS_PORT", "http")))
+        .hasMessageContaining("MLWS_PORT");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.fromEnvironment(
+                    Map.of(
+                        "MLWS_MODEL_URI",
+                        "m.onnx",
+                        "MLWS_DATA_COLLECTION_SAMPLING_PERCENTAGE",
+                        "120")))
+        .hasMessageContaining("MLWS_DATA_COLLECTION_SAMPLING_PERCENTAGE");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.fromEnvironment(
+                    Map.of("MLWS_MODEL_URI", "m.onnx", "MLWS_DATA_COLLECTION_ENABLED", "yes")))
+        .hasMessageContaining("MLWS_DATA_COLLECTION_ENABLED");
+  }
+}

@@ -1,0 +1,77 @@
+package io.mlws.scorer.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The settings file wins over the environment, is reloaded when it changes, and a bad one is
+ * ignored.
+ */
+class SettingsFileTest {
+  static final RuntimeSettings FROM_ENV =
+      new RuntimeSettings("m", "1", "svc", "ns", false, 100, 8192, Set.of());
+
+  @TempDir Path dir;
+
+  @Test
+  void fileValuesWinAndMissingOnesComeFromTheEnvironment() throws Exception {
+    Path file =
+        write(
+            "{\"model\": {\"name\": \"iris\"}, \"dataCollection\": {\"enabled\": true, \"samplingPercentage\": 25}}");
+
+    try (SettingsFile settings = SettingsFile.watch(file, FROM_ENV, Duration.ofMillis(50))) {
+      assertThat(settings.get())
+          .isEqualTo(new RuntimeSettings("iris", "1", "svc", "ns", true, 25, 8192, Set.of()));
+    }
+  }
+
+  @Test
+  void reloadsWhenTheFileChangesAndKeepsTheLastGoodOnBadContent() throws Exception {
+    Path file = write("{\"dataCollection\": {\"enabled\": false}}");
+    try (SettingsFile settings = SettingsFile.watch(file, FROM_ENV, Duration.ofMillis(50))) {
+      // Kubernetes swaps the ConfigMap's content behind a symlink; a rewrite is the same to us.
+      write(
+          "{\"dataCollection\": {\"enabled\": true, \"redactFields\": [\"ssn\"], \"maxPayloadChars\": 100}}");
+      await().atMost(Duration.ofSeconds(5)).until(() -> settings.get().dataCollectionEnabled());
+      assertThat(settings.get().redactFields()).containsExactly("ssn");
+      assertThat(settings.get().maxPayloadChars()).isEqualTo(100);
+
+      write("{\"dataCollection\": {\"samplingPercentage\": 250}}");
+      Thread.sleep(300);
+      assertThat(settings.get().dataCollectionEnabled())
+          .as("a refused file changes nothing")
+          .isTrue();
+      write("{not json");
+      Thread.sleep(300);
+      assertThat(settings.get().dataCollectionEnabled()).isTrue();
+    }
+  }
+
+  @Test
+  void anUnusableFileAtStartIsAnError() throws Exception {
+    Path file = write("{\"dataCollection\": {\"maxPayloadChars\": 5}}");
+
+    assertThatThrownBy(() -> SettingsFile.watch(file, FROM_ENV, Duration.ofMillis(50)))
+        .hasMessageContaining("maxPayloadChars must be from 16 to 8192");
+  }
+
+  private Path write(String json) throws Exception {
+    Path file = dir.resolve("settings.json");
+    Path temp = dir.resolve("settings.json.tmp");
+    Files.writeString(temp, json);
+    Files.move(
+        temp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return file;
+  }
+}
