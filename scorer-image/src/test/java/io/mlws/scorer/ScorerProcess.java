@@ -1,0 +1,125 @@
+package io.mlws.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged scorer.jar as its own JVM, as the container runs it, optionally with the agent. */
+public final class ScorerProcess implements AutoCloseable {
+  public static final Path JAR = Path.of("target/scorer.jar");
+  public static final Path AGENT = Path.of("target/agent/applicationinsights-agent.jar");
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public final Process process;
+  public final int port;
+  public final Path log;
+
+  private ScorerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts the scorer; with a connection string, the agent is attached as the operator does it. */
+  public static ScorerProcess start(Path workDir, String connectionString, Map<String, String> env)
+      throws IOException {
+    int port = freePort();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    if (connectionString != null) {
+      command.add("-javaagent:" + AGENT);
+      command.add("-Dapplicationinsights.testing.batch-schedule-delay-millis=300");
+    }
+    command.addAll(List.of("-jar", JAR.toString()));
+    Path log = Files.createTempFile(workDir, "scorer-", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("MLWS_PORT", String.valueOf(port));
+    builder.environment().put("MLWS_MODEL_DIR", workDir.resolve("models").toString());
+    if (connectionString != null) {
+      builder.environment().put("APPLICATIONINSIGHTS_CONNECTION_STRING", connectionString);
+      builder.environment().put("APPLICATIONINSIGHTS_PREVIEW_LIVE_METRICS_ENABLED", "false");
+    }
+    builder.environment().putAll(env);
+    return new ScorerProcess(builder.start(), port, log);
+  }
+
+  /**
+   * Waits, at most {@code timeout}, for /ready to answer 200; fails with the scorer's log if not.
+   */
+  public ScorerProcess awaitReady(Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new AssertionError(
+            "scorer exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      }
+      try {
+        if (get("/ready").statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("scorer not ready after " + timeout + ":\n" + Files.readString(log));
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> score(String body, String clientRequestId)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri("/score"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (clientRequestId != null) {
+      request.header("x-ms-client-request-id", clientRequestId);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** SIGTERM, then waits for the exit code. */
+  public int stop() throws InterruptedException {
+    process.destroy();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("scorer stops on SIGTERM").isTrue();
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

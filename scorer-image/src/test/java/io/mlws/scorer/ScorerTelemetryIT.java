@@ -1,0 +1,287 @@
+package io.mlws.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.mlws.scorer.capture.CaptureServer;
+import io.mlws.scorer.capture.Envelopes;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Telemetry end to end with real parts: the packaged scorer.jar in its own JVM with the real
+ * Application Insights agent, its connection string pointing every endpoint at a capture server on
+ * 127.0.0.1 that decodes the gzipped envelopes. Everything is asserted by counting.
+ */
+class ScorerTelemetryIT {
+  static final Path MODEL = Path.of("models/iris.onnx");
+  static final String VALID = "{\"data\": [[5.1, 3.5, 1.4, 0.2]], \"customer_id\": \"secret-%d\"}";
+  static final List<String> DIMENSIONS =
+      List.of(
+          "Request Id",
+          "Client Request Id",
+          "Container Id",
+          "Service Name",
+          "Workspace Name",
+          "Models",
+          "Input",
+          "Prediction");
+
+  @TempDir Path work;
+
+  @Test
+  void everyRequestAndEveryCollectionArrivesWithItsOperation() throws Exception {
+    byte[] model = Files.readAllBytes(MODEL);
+    HttpServer modelServer =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    modelServer.createContext(
+        "/models/iris.onnx",
+        ex -> {
+          ex.sendResponseHeaders(200, model.length);
+          ex.getResponseBody().write(model);
+          ex.close();
+        });
+    modelServer.start();
+    Path settings = work.resolve("settings.json");
+    writeSettings(settings, true, 256);
+    try (CaptureServer capture = CaptureServer.start(0, null);
+        ScorerProcess scorer =
+            ScorerProcess.start(
+                work,
+                capture.connectionString(),
+                Map.of(
+                    "MLWS_MODEL_URI",
+                        "http://127.0.0.1:"
+                            + modelServer.getAddress().getPort()
+                            + "/models/iris.onnx",
+                    "MLWS_MODEL_SHA256", io.mlws.scorer.model.ModelFetcherAccess.sha256(MODEL),
+                    "MLWS_CONFIG", settings.toString(),
+                    "MLWS_SETTINGS_POLL_MILLIS", "200",
+                    "MLWS_POD_NAME", "iris-pod-1",
+                    "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", "100",
+                    "APPLICATIONINSIGHTS_ROLE_NAME", "iris"))) {
+      scorer.awaitReady(Duration.ofSeconds(90));
+
+      Map<String, Integer> statusByRequestId = new HashMap<>();
+      Map<String, String> clientByRequestId = new HashMap<>();
+      for (int i = 0; i < 40; i++) {
+        String body =
+            i == 0
+                ? "{\"data\": [[5.1, 3.5, 1.4, 0.2]], \"note\": \"" + "n".repeat(600) + "\"}"
+                : VALID.formatted(i);
+        HttpResponse<String> response = scorer.score(body, "client-" + i);
+        assertThat(response.statusCode()).isEqualTo(200);
+        String id = response.headers().firstValue("x-ms-request-id").orElseThrow();
+        statusByRequestId.put(id, 200);
+        clientByRequestId.put(id, "client-" + i);
+      }
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> response = scorer.score("{\"data\": [[1, 2]]}", null);
+        assertThat(response.statusCode()).isEqualTo(400);
+        statusByRequestId.put(response.headers().firstValue("x-ms-request-id").orElseThrow(), 400);
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> scoreRequests(capture).size() == 50 && collections(capture).size() == 40);
+      Thread.sleep(1000);
+      List<JsonNode> requests = scoreRequests(capture);
+      assertThat(requests).hasSize(50);
+      Map<String, String> operationByRequestId = new HashMap<>();
+      for (JsonNode request : requests) {
+        JsonNode data = Envelopes.data(request);
+        String id = data.path("properties").path("Request Id").asText();
+        assertThat(statusByRequestId).containsKey(id);
+        int status = statusByRequestId.get(id);
+        assertThat(data.path("responseCode").asText()).isEqualTo(String.valueOf(status));
+        assertThat(data.path("success").asBoolean()).isEqualTo(status == 200);
+        assertThat(request.path("tags").path("ai.cloud.role").asText()).isEqualTo("iris");
+        operationByRequestId.put(id, Envelopes.operationId(request));
+      }
+
+      List<JsonNode> collections = collections(capture);
+      assertThat(collections).hasSize(40);
+      for (JsonNode trace : collections) {
+        JsonNode dimensions = Envelopes.data(trace).path("properties");
+        for (String name : DIMENSIONS) {
+          assertThat(dimensions.has(name)).as("dimension %s in %s", name, dimensions).isTrue();
+        }
+        String id = dimensions.get("Request Id").asText();
+        assertThat(statusByRequestId.get(id)).isEqualTo(200);
+        assertThat(Envelopes.operationId(trace))
+            .as("same operation as its request")
+            .isEqualTo(operationByRequestId.get(id));
+        assertThat(dimensions.get("Client Request Id").asText())
+            .isEqualTo(clientByRequestId.get(id));
+        assertThat(dimensions.get("Container Id").asText()).isEqualTo("iris-pod-1");
+        assertThat(dimensions.get("Service Name").asText()).isEqualTo("iris");
+        assertThat(dimensions.get("Workspace Name").asText()).isEqualTo("ml-team");
+        assertThat(dimensions.get("Models").asText()).isEqualTo("iris:1");
+        assertThat(dimensions.get("Prediction").asText()).contains("\"predictions\":[\"setosa\"]");
+        String input = dimensions.get("Input").asText();
+        assertThat(input).doesNotContain("secret-").hasSizeLessThanOrEqualTo(256);
+        if (clientByRequestId.get(id).equals("client-0")) {
+          assertThat(input).endsWith("chars]").contains("...[truncated ");
+        } else {
+          assertThat(input).contains("\"customer_id\":\"[REDACTED]\"");
+        }
+      }
+
+      List<JsonNode> all = capture.envelopes();
+      assertThat(Envelopes.ofType(all, "RemoteDependencyData"))
+          .as("the model download")
+          .anySatisfy(
+              d -> {
+                assertThat(Envelopes.data(d).path("data").asText()).contains("/models/iris.onnx");
+                assertThat(Envelopes.data(d).path("resultCode").asText()).isEqualTo("200");
+              });
+      assertThat(Envelopes.ofType(all, "MessageData"))
+          .as("a line printed to stdout")
+          .anySatisfy(
+              m -> {
+                assertThat(Envelopes.data(m).path("message").asText())
+                    .isEqualTo("mlws scorer: model iris:1 is ready");
+                assertThat(Envelopes.data(m).path("properties").path("LoggerName").asText())
+                    .isEqualTo("stdout");
+              });
+
+      // Turning data collection off in the settings file takes effect without a restart.
+      writeSettings(settings, false, 256);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(scorer.log).contains("data collection off"));
+      for (int i = 0; i < 20; i++) {
+        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
+      }
+      writeSettings(settings, true, 256);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> Files.readString(scorer.log).contains("data collection on at 100.0% (was off"));
+      for (int i = 0; i < 10; i++) {
+        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> scoreRequests(capture).size() == 80);
+      Thread.sleep(1000);
+      assertThat(collections(capture)).as("20 while off, 10 after back on").hasSize(50);
+
+      // Ingestion failing or gone never affects scoring.
+      for (int status : new int[] {500, 429}) {
+        capture.answerTrackWith(status);
+        for (int i = 0; i < 100; i++) {
+          assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
+        }
+      }
+      capture.close();
+      for (int i = 0; i < 100; i++) {
+        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
+      }
+      assertThat(scorer.get("/healthz").statusCode()).isEqualTo(200);
+      assertThat(scorer.stop()).isIn(0, 143);
+    } finally {
+      modelServer.stop(0);
+    }
+  }
+
+  @Test
+  void dataCollectionKeepsItsShareWhateverTheRequestSampling() throws Exception {
+    try (CaptureServer capture = CaptureServer.start(0, null);
+        ScorerProcess scorer =
+            ScorerProcess.start(
+                work,
+                capture.connectionString(),
+                Map.of(
+                    "MLWS_MODEL_URI", MODEL.toString(),
+                    "MLWS_DATA_COLLECTION_ENABLED", "true",
+                    "MLWS_DATA_COLLECTION_SAMPLING_PERCENTAGE", "50"))) {
+      scorer.awaitReady(Duration.ofSeconds(90));
+      int total = 1000;
+      for (int i = 0; i < total; i++) {
+        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
+      }
+
+      awaitQuiet(capture);
+      int collected = collections(capture).size();
+      int requests = scoreRequests(capture).size();
+      assertThat(requests)
+          .as("the agent's default sampling (5 requests/s) kept only some requests")
+          .isLessThan(total / 2);
+      assertThat(collected)
+          .as("50%% of %d, within 5 points, whatever the request sampling", total)
+          .isBetween(450, 550);
+    }
+  }
+
+  @Test
+  void aModelThatFailsVerificationIsReportedAsAnException() throws Exception {
+    try (CaptureServer capture = CaptureServer.start(0, null);
+        ScorerProcess scorer =
+            ScorerProcess.start(
+                work,
+                capture.connectionString(),
+                Map.of("MLWS_MODEL_URI", MODEL.toString(), "MLWS_MODEL_SHA256", "0".repeat(64)))) {
+      assertThat(scorer.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(scorer.process.exitValue()).isEqualTo(1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(Envelopes.ofType(capture.envelopes(), "ExceptionData"))
+                      .anySatisfy(
+                          e -> {
+                            JsonNode exception = Envelopes.data(e).path("exceptions").path(0);
+                            assertThat(exception.path("typeName").asText())
+                                .endsWith("ModelUnavailableException");
+                            assertThat(exception.path("message").asText())
+                                .contains("refusing to serve it");
+                          }));
+    }
+  }
+
+  static List<JsonNode> scoreRequests(CaptureServer capture) {
+    return Envelopes.ofType(capture.envelopes(), "RequestData").stream()
+        .filter(r -> Envelopes.data(r).path("name").asText().equals("POST /score"))
+        .toList();
+  }
+
+  static List<JsonNode> collections(CaptureServer capture) {
+    return Envelopes.ofType(capture.envelopes(), "MessageData").stream()
+        .filter(m -> Envelopes.data(m).path("message").asText().equals("model_data_collection"))
+        .toList();
+  }
+
+  /** Waits until nothing new has arrived for two export intervals (at most 30 s). */
+  static void awaitQuiet(CaptureServer capture) throws InterruptedException {
+    int last = -1;
+    for (int i = 0; i < 60 && capture.envelopes().size() != last; i++) {
+      last = capture.envelopes().size();
+      Thread.sleep(1000);
+    }
+  }
+
+  static void writeSettings(Path file, boolean collect, int maxChars) throws Exception {
+    Path temp = file.resolveSibling("settings.json.tmp");
+    Files.writeString(
+        temp,
+        """
+        {"model": {"name": "iris", "version": "1"},
+         "service": {"name": "iris", "namespace": "ml-team"},
+         "dataCollection": {"enabled": %s, "samplingPercentage": 100, "maxPayloadChars": %d, "redactFields": ["customer_id"]}}
+        """
+            .formatted(collect, maxChars));
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}
