@@ -28,6 +28,9 @@ public final class ScorerHttpServer {
     Server server = new Server(threads);
     ServerConnector connector = new ServerConnector(server);
     connector.setPort(config.port());
+    // While stopping, Jetty cuts idle connections after this long; a request still uploading its
+    // body is given a few seconds rather than Jetty's default of one.
+    connector.setShutdownIdleTimeout(5000);
     server.addConnector(connector);
     server.setHandler(
         new GracefulHandler(

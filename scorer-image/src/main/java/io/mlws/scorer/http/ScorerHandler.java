@@ -233,6 +233,9 @@ public final class ScorerHandler extends Handler.Abstract {
     byte[] bytes;
     try (InputStream in = Content.Source.asInputStream(request)) {
       bytes = in.readNBytes(maxRequestBytes + 1);
+    } catch (IOException e) {
+      throw new ApiError(
+          408, "RequestTimeout", "the request body could not be read: " + e.getMessage());
     }
     if (bytes.length > maxRequestBytes) {
       throw new ApiError(

@@ -1,0 +1,68 @@
+package io.mlws.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM during a request, as a rolling update sends it: the scorer stops taking new connections,
+ * finishes the request in flight, and exits.
+ */
+class GracefulShutdownIT {
+  @TempDir Path work;
+
+  @Test
+  void finishesTheRequestInFlightAndRefusesNewOnes() throws Exception {
+    try (ScorerProcess scorer =
+        ScorerProcess.start(work, null, Map.of("MLWS_MODEL_URI", "models/iris.onnx"))) {
+      scorer.awaitReady(Duration.ofSeconds(60));
+      byte[] body = "{\"data\": [[6.7, 3.0, 5.6, 2.1]]}".getBytes(StandardCharsets.UTF_8);
+      try (Socket socket = new Socket("127.0.0.1", scorer.port)) {
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST /score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 10);
+        out.flush();
+        Thread.sleep(300);
+
+        scorer.process.destroy();
+        Thread.sleep(700);
+        assertThat(scorer.process.isAlive()).as("waits for the request in flight").isTrue();
+        assertThatThrownBy(() -> new Socket("127.0.0.1", scorer.port).close())
+            .as("no new connections once stopping")
+            .isInstanceOf(ConnectException.class);
+
+        out.write(body, 10, body.length - 10);
+        out.flush();
+        String response = readAll(socket.getInputStream());
+        assertThat(response)
+            .as("scorer log:\n%s", java.nio.file.Files.readString(scorer.log))
+            .startsWith("HTTP/1.1 200")
+            .contains("virginica");
+      }
+      assertThat(scorer.process.waitFor(30, TimeUnit.SECONDS))
+          .as("exits after the last request")
+          .isTrue();
+    }
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+}
