@@ -149,6 +149,15 @@ class ScorerTelemetryIT {
                 assertThat(Envelopes.data(d).path("resultCode").asText()).isEqualTo("200");
               });
       assertThat(Envelopes.ofType(all, "MessageData"))
+          .as("a log line")
+          .anySatisfy(
+              m -> {
+                assertThat(Envelopes.data(m).path("message").asText())
+                    .isEqualTo("serving /score and /v2/models/iris/infer");
+                assertThat(Envelopes.data(m).path("properties").path("LoggerName").asText())
+                    .isEqualTo("io.mlws.scorer.ScorerMain");
+              });
+      assertThat(Envelopes.ofType(all, "MessageData"))
           .as("a line printed to stdout")
           .anySatisfy(
               m -> {
@@ -178,7 +187,12 @@ class ScorerTelemetryIT {
       Thread.sleep(1000);
       assertThat(collections(capture)).as("20 while off, 10 after back on").hasSize(50);
 
-      // Ingestion failing or gone never affects scoring.
+      // Ingestion slow, failing or gone never affects scoring.
+      capture.delayTrack(Duration.ofSeconds(3));
+      for (int i = 0; i < 100; i++) {
+        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
+      }
+      capture.delayTrack(Duration.ZERO);
       for (int status : new int[] {500, 429}) {
         capture.answerTrackWith(status);
         for (int i = 0; i < 100; i++) {

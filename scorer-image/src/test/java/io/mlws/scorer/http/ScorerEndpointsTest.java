@@ -105,6 +105,29 @@ class ScorerEndpointsTest {
   }
 
   @Test
+  void oneSessionServesManyThreadsAtOnce() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var answers = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+      for (int i = 0; i < 400; i++) {
+        String row = i % 2 == 0 ? "[5.1, 3.5, 1.4, 0.2]" : "[6.7, 3.0, 5.6, 2.1]";
+        answers.add(pool.submit(() -> post("/score", "{\"data\": [" + row + "]}").body()));
+      }
+      for (int i = 0; i < answers.size(); i++) {
+        String expected = i % 2 == 0 ? "setosa" : "virginica";
+        assertThat(
+                JSON.readTree(answers.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .get("predictions")
+                    .get(0)
+                    .asText())
+            .isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void acceptsRowsAsObjectsNamedByTheModelsFeatures() throws Exception {
     HttpResponse<String> response =
         post(
