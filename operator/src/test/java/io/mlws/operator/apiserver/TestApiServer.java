@@ -34,6 +34,9 @@ public final class TestApiServer implements AutoCloseable {
 
   public static final String NAMESPACE = "test";
 
+  /** The mock logs every request at INFO; held here because JUL keeps loggers only weakly. */
+  private static final java.util.logging.Logger MOCK_LOG = quietMockLog();
+
   private final KubernetesMockServer server;
   private final HonestDispatcher dispatcher;
   private final KubernetesClient client;
@@ -90,6 +93,13 @@ public final class TestApiServer implements AutoCloseable {
       throw new IOException("kubectl kustomize " + directory + " failed: " + output);
     }
     return output;
+  }
+
+  private static java.util.logging.Logger quietMockLog() {
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
   }
 
   public KubernetesClient client() {
