@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.mlws.api.v1alpha1.AppInsightsState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -116,33 +113,11 @@ class KubectlToggleIT {
         .contains("mlwebservice.mlws.io/iris-collect created");
     harness.awaitDeployment("iris-insights");
     harness.awaitDeployment("iris-collect");
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                harness
-                        .client
-                        .autoscaling()
-                        .v2()
-                        .horizontalPodAutoscalers()
-                        .inNamespace("test")
-                        .withName("iris-collect")
-                        .get()
-                    != null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> harness.autoscaler("iris-collect") != null);
     assertThat(harness.envNames(harness.deployment("iris-insights"))).contains("JAVA_TOOL_OPTIONS");
   }
 
   static String kubectl(String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("kubectl timed out: " + command);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("kubectl %s\n%s", String.join(" ", args), output).isZero();
-    return output;
+    return Kubectl.run(kubeconfig, Duration.ofSeconds(60), args);
   }
 }

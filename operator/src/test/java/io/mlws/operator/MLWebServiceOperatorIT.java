@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.api.v1alpha1.DataCollectionState;
 import io.mlws.api.v1alpha1.MLWebService;
@@ -89,9 +88,9 @@ class MLWebServiceOperatorIT {
 
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> autoscaler("scaled") != null && budget("scaled") != null);
+        .until(() -> harness.autoscaler("scaled") != null && harness.budget("scaled") != null);
 
-    HorizontalPodAutoscaler hpa = autoscaler("scaled");
+    HorizontalPodAutoscaler hpa = harness.autoscaler("scaled");
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
     assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("scaled");
@@ -102,7 +101,7 @@ class MLWebServiceOperatorIT {
     harness.mergePatch("scaled", "{\"spec\":{\"autoscaling\":null,\"replicas\":1}}");
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> autoscaler("scaled") == null && budget("scaled") == null);
+        .until(() -> harness.autoscaler("scaled") == null && harness.budget("scaled") == null);
     assertThat(harness.deployment("scaled").getSpec().getReplicas()).isEqualTo(1);
   }
 
@@ -366,7 +365,7 @@ class MLWebServiceOperatorIT {
     assertThat(StatusConditions.find(statusOf("kept"), StatusConditions.STALLED).get().getMessage())
         .contains("set either spec.replicas or spec.autoscaling, not both");
     assertThat(harness.deployment("kept").getSpec()).isEqualTo(good.getSpec());
-    assertThat(autoscaler("kept")).isNull();
+    assertThat(harness.autoscaler("kept")).isNull();
   }
 
   private static void assertConnectionStringAppearsOnlyInSecrets() {
@@ -387,7 +386,7 @@ class MLWebServiceOperatorIT {
             harness.client.configMaps().inNamespace("test").withName(name + "-settings").get(),
             harness.deployment(name),
             harness.client.services().inNamespace("test").withName(name).get(),
-            budget(name))
+            harness.budget(name))
         .filter(java.util.Objects::nonNull)
         .toList();
   }
@@ -395,28 +394,6 @@ class MLWebServiceOperatorIT {
   private static void assertOwnedBy(OwnerReference ref, MLWebService owner) {
     assertThat(ref.getUid()).isEqualTo(owner.getMetadata().getUid());
     assertThat(ref.getKind()).isEqualTo("MLWebService");
-  }
-
-  private static HorizontalPodAutoscaler autoscaler(String name) {
-    return harness
-        .client
-        .autoscaling()
-        .v2()
-        .horizontalPodAutoscalers()
-        .inNamespace("test")
-        .withName(name)
-        .get();
-  }
-
-  private static PodDisruptionBudget budget(String name) {
-    return harness
-        .client
-        .policy()
-        .v1()
-        .podDisruptionBudget()
-        .inNamespace("test")
-        .withName(name)
-        .get();
   }
 
   private static io.mlws.api.v1alpha1.MLWebServiceStatus statusOf(String name) {

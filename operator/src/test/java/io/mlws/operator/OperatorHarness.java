@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -90,6 +92,20 @@ final class OperatorHarness implements AutoCloseable {
             .endCondition()
             .build());
     client.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
+  }
+
+  HorizontalPodAutoscaler autoscaler(String name) {
+    return client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(NS)
+        .withName(name)
+        .get();
+  }
+
+  PodDisruptionBudget budget(String name) {
+    return client.policy().v1().podDisruptionBudget().inNamespace(NS).withName(name).get();
   }
 
   List<Event> eventsFor(String name) {

@@ -10,12 +10,10 @@ import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.operator.apiserver.ApiRequest;
 import io.mlws.operator.apiserver.TestApiServer;
 import io.mlws.operator.status.StatusConditions;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,19 +67,7 @@ class RbacIT {
 
     harness.mergePatch(
         "rbac", "{\"spec\":{\"replicas\":null,\"autoscaling\":{\"maxReplicas\":3}}}");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                harness
-                        .client
-                        .autoscaling()
-                        .v2()
-                        .horizontalPodAutoscalers()
-                        .inNamespace("test")
-                        .withName("rbac")
-                        .get()
-                    != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.autoscaler("rbac") != null);
 
     harness.mergePatch("rbac", "{\"spec\":{\"dataCollection\":{\"enabled\":true}}}");
     await()
@@ -101,26 +87,7 @@ class RbacIT {
     harness.mergePatch("rbac", "{\"spec\":{\"autoscaling\":null,\"replicas\":1}}");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                harness
-                            .client
-                            .autoscaling()
-                            .v2()
-                            .horizontalPodAutoscalers()
-                            .inNamespace("test")
-                            .withName("rbac")
-                            .get()
-                        == null
-                    && harness
-                            .client
-                            .policy()
-                            .v1()
-                            .podDisruptionBudget()
-                            .inNamespace("test")
-                            .withName("rbac")
-                            .get()
-                        == null);
+        .until(() -> harness.autoscaler("rbac") == null && harness.budget("rbac") == null);
 
     harness.client.secrets().inNamespace("test").withName("ai").delete();
     await()
@@ -151,13 +118,7 @@ class RbacIT {
 
   /** The permissions in the ClusterRole and the leader-election Role, as rendered by kustomize. */
   static Set<String> granted() throws Exception {
-    Process process =
-        new ProcessBuilder("kubectl", "kustomize", "../deploy/rbac")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String yaml = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(yaml).isZero();
+    String yaml = Kubectl.kustomize(java.nio.file.Path.of("../deploy/rbac"));
     Set<String> permissions = new TreeSet<>();
     ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
     for (JsonNode doc :

@@ -172,37 +172,27 @@ class ScorerTelemetryIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> Files.readString(scorer.log).contains("data collection off"));
-      for (int i = 0; i < 20; i++) {
-        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
-      }
+      scoreAll(scorer, 20);
       writeSettings(settings, true, 256);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
               () -> Files.readString(scorer.log).contains("data collection on at 100.0% (was off"));
-      for (int i = 0; i < 10; i++) {
-        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
-      }
+      scoreAll(scorer, 10);
       await().atMost(Duration.ofSeconds(30)).until(() -> scoreRequests(capture).size() == 80);
       Thread.sleep(1000);
       assertThat(collections(capture)).as("20 while off, 10 after back on").hasSize(50);
 
       // Ingestion slow, failing or gone never affects scoring.
       capture.delayTrack(Duration.ofSeconds(3));
-      for (int i = 0; i < 100; i++) {
-        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
-      }
+      scoreAll(scorer, 100);
       capture.delayTrack(Duration.ZERO);
       for (int status : new int[] {500, 429}) {
         capture.answerTrackWith(status);
-        for (int i = 0; i < 100; i++) {
-          assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
-        }
+        scoreAll(scorer, 100);
       }
       capture.close();
-      for (int i = 0; i < 100; i++) {
-        assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
-      }
+      scoreAll(scorer, 100);
       assertThat(scorer.get("/healthz").statusCode()).isEqualTo(200);
       assertThat(scorer.stop()).isIn(0, 143);
     } finally {
@@ -262,6 +252,13 @@ class ScorerTelemetryIT {
                             assertThat(exception.path("message").asText())
                                 .contains("refusing to serve it");
                           }));
+    }
+  }
+
+  /** Sends {@code count} valid requests; every one must be answered 200. */
+  static void scoreAll(ScorerProcess scorer, int count) throws Exception {
+    for (int i = 0; i < count; i++) {
+      assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
     }
   }
 

@@ -12,12 +12,10 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process Kubernetes API server for the integration tests: the fabric8 CRUD mock behind
@@ -49,7 +47,7 @@ public final class TestApiServer implements AutoCloseable {
 
   public static TestApiServer start() {
     try {
-      String crdYaml = kustomize(CRD_KUSTOMIZATION);
+      String crdYaml = io.mlws.operator.Kubectl.kustomize(CRD_KUSTOMIZATION);
       JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(crdYaml);
       HonestDispatcher dispatcher = new HonestDispatcher(crd);
       KubernetesMockServer server =
@@ -71,28 +69,10 @@ public final class TestApiServer implements AutoCloseable {
       return api;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String kustomize(Path directory) throws IOException {
-    Process process =
-        new ProcessBuilder("kubectl", "kustomize", directory.toString())
-            .redirectErrorStream(true)
-            .start();
-    try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException("kubectl kustomize " + directory + " timed out");
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException(e);
+      throw new IllegalStateException(e);
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IOException("kubectl kustomize " + directory + " failed: " + output);
-    }
-    return output;
   }
 
   private static java.util.logging.Logger quietMockLog() {

@@ -1,19 +1,16 @@
 package io.mlws.operator.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.Kubectl;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Renders a kustomize directory with the real kubectl, as `kubectl apply -k` would. */
 final class Kustomize {
@@ -27,14 +24,7 @@ final class Kustomize {
   private Kustomize() {}
 
   static String render(Path directory) throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder("kubectl", "kustomize", directory.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize finishes").isTrue();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("kubectl kustomize %s: %s", directory, output).isZero();
-    return output;
+    return Kubectl.kustomize(directory);
   }
 
   /** Each rendered document as the typed fabric8 object its apiVersion and kind name. */

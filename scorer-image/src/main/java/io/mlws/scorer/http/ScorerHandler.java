@@ -99,6 +99,9 @@ public final class ScorerHandler extends Handler.Abstract {
               "the model could not score this request; quote request id " + requestId,
               requestId);
     }
+    if (reply.status() >= 400) {
+      discardUnreadBody(request, response);
+    }
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
     byte[] body = reply.body().toString().getBytes(StandardCharsets.UTF_8);
@@ -248,6 +251,27 @@ public final class ScorerHandler extends Handler.Abstract {
       return JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw ApiError.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * An answer given before the body was read leaves the body on the connection; reading it (up to
+   * the size cap) keeps the connection usable for the client's next request, and a body too large
+   * to read closes the connection instead of leaving the client to find out.
+   */
+  private void discardUnreadBody(Request request, Response response) {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] buffer = new byte[8192];
+      long read = 0;
+      int n;
+      while (read <= maxRequestBytes && (n = in.read(buffer)) >= 0) {
+        read += n;
+      }
+      if (read > maxRequestBytes) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
+    } catch (IOException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
   }
 
