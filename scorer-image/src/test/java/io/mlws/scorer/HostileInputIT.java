@@ -44,6 +44,8 @@ class HostileInputIT {
         statusCounts.merge(status, 1, Integer::sum);
       }
 
+      System.out.println(
+          "HostileInputIT: " + REQUESTS + " hostile requests, answers by status: " + statusCounts);
       assertThat(statusCounts.keySet())
           .as("status classes seen: %s", statusCounts)
           .noneMatch(s -> s.startsWith("5"));
