@@ -28,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScorerTelemetryIT {
   static final Path MODEL = Path.of("models/iris.onnx");
+
+  /** A distinctive instrumentation key: it must reach ingestion and appear nowhere else. */
+  static final String KEY = "5ec2e7aa-1eaf-4cc0-9d0e-c0ffee15bad0";
+
   static final String VALID = "{\"data\": [[5.1, 3.5, 1.4, 0.2]], \"customer_id\": \"secret-%d\"}";
   static final List<String> DIMENSIONS =
       List.of(
@@ -61,7 +65,7 @@ class ScorerTelemetryIT {
         ScorerProcess scorer =
             ScorerProcess.start(
                 work,
-                capture.connectionString(),
+                capture.connectionString(KEY),
                 Map.of(
                     "MLWS_MODEL_URI",
                         "http://127.0.0.1:"
@@ -182,6 +186,13 @@ class ScorerTelemetryIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> scoreRequests(capture).size() == 80);
       Thread.sleep(1000);
       assertThat(collections(capture)).as("20 while off, 10 after back on").hasSize(50);
+
+      // The connection string goes to ingestion as the envelope's iKey, and nowhere else.
+      for (JsonNode envelope : capture.envelopes()) {
+        assertThat(envelope.path("iKey").asText()).isEqualTo(KEY);
+        assertThat(envelope.path("data").toString()).doesNotContain(KEY);
+      }
+      assertThat(Files.readString(scorer.log)).doesNotContain(KEY);
 
       // Ingestion slow, failing or gone never affects scoring.
       capture.delayTrack(Duration.ofSeconds(3));

@@ -59,8 +59,15 @@ public final class CaptureServer implements AutoCloseable {
 
   /** A connection string that sends every byte of the agent's traffic here. */
   public String connectionString() {
+    return connectionString("00000000-0000-0000-0000-000000000000");
+  }
+
+  /** The same, with a given instrumentation key (a distinctive one lets a test look for leaks). */
+  public String connectionString(String instrumentationKey) {
     String base = "http://127.0.0.1:" + port() + "/";
-    return "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint="
+    return "InstrumentationKey="
+        + instrumentationKey
+        + ";IngestionEndpoint="
         + base
         + ";LiveEndpoint="
         + base
