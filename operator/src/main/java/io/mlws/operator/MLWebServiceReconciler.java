@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.dependent.AutoscalingRequested;
@@ -32,8 +33,10 @@ import java.util.Optional;
  * Keeps the scorer objects of each MLWebService as its spec says, and reports how they are.
  *
  * <p>The workflow is invoked explicitly so that an invalid spec leaves the last good objects
- * serving instead of being applied half-way.
+ * serving instead of being applied half-way. Failed reconciliations are retried without end, with a
+ * backoff capped at a minute, so a flaky API server delays convergence but never stops it.
  */
+@GradualRetry(maxAttempts = -1, initialInterval = 500, intervalMultiplier = 2, maxInterval = 60_000)
 @Workflow(
     explicitInvocation = true,
     dependents = {

@@ -34,6 +34,7 @@ final class HonestDispatcher extends KubernetesCrudDispatcher {
   private final JsonNode crd;
   private final List<String> writes = new CopyOnWriteArrayList<>();
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  private final ApiFaults faults = new ApiFaults();
 
   HonestDispatcher(JsonNode crd) {
     this.crd = crd;
@@ -47,15 +48,29 @@ final class HonestDispatcher extends KubernetesCrudDispatcher {
     return requests;
   }
 
+  ApiFaults faults() {
+    return faults;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String plainPath = request.getPath().split("\\?", 2)[0];
     requests.add(
         ApiRequest.of(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
+    boolean fromOperator =
+        String.valueOf(request.getHeader("User-Agent")).startsWith("mlws-operator");
+    boolean watch = request.getPath().contains("watch=true");
+    if (fromOperator && !watch) {
+      faults.delay();
+    }
     if (request.method() == HttpMethod.GET) {
       return withStatusBody(read(request, plainPath));
     }
     writes.add(request.getMethod() + " " + request.getPath());
+    if (fromOperator && faults.failThisWrite()) {
+      int status = faults.failureStatus();
+      return status(status, status == 409 ? "Conflict" : "InternalError", "injected fault");
+    }
     return withStatusBody(write(request, plainPath));
   }
 

@@ -35,7 +35,7 @@ public final class TestApiServer implements AutoCloseable {
   /** The mock logs every request at INFO; held here because JUL keeps loggers only weakly. */
   private static final java.util.logging.Logger MOCK_LOG = quietMockLog();
 
-  private final KubernetesMockServer server;
+  private KubernetesMockServer server;
   private final HonestDispatcher dispatcher;
   private final KubernetesClient client;
 
@@ -103,6 +103,24 @@ public final class TestApiServer implements AutoCloseable {
             b.editOrNewConfig()
                 .withUserAgent(io.mlws.operator.OperatorWiring.USER_AGENT)
                 .endConfig());
+  }
+
+  /** Faults to inject into the operator's requests. */
+  public ApiFaults faults() {
+    return dispatcher.faults();
+  }
+
+  /**
+   * Stops the HTTP server and starts it again on the same port with the same stored objects: every
+   * watch connection drops, as when a real API server restarts, and clients must reconnect.
+   */
+  public void restartDroppingWatches() {
+    int port = server.getPort();
+    server.destroy();
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), port);
   }
 
   public int port() {

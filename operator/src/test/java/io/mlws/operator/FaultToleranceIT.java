@@ -1,0 +1,240 @@
+package io.mlws.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mlws.api.v1alpha1.AppInsightsState;
+import io.mlws.operator.dependent.ScorerNames;
+import io.mlws.operator.status.StatusConditions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults injected at the test API server into the operator's own requests: conflicts, server
+ * errors, slow answers, dropped watches, and an operator restart in the middle of a rollout. Each
+ * scenario must end converged: every object as the specs say, exactly once, owned by its
+ * MLWebService, nothing orphaned, and every status Ready at its generation.
+ */
+class FaultToleranceIT {
+  static final Duration CONVERGENCE = Duration.ofSeconds(90);
+  static final List<String> FLEET = List.of("f1", "f2", "f3", "f4");
+
+  @Test
+  void convergesThroughConflicts() throws Exception {
+    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
+      harness.api.faults().failWrites(0.2, 409);
+      deployAndUpdateFleet(harness);
+      assertConverged(harness);
+    }
+  }
+
+  @Test
+  void convergesThroughServerErrors() throws Exception {
+    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
+      harness.api.faults().failWrites(0.2, 500);
+      deployAndUpdateFleet(harness);
+      assertConverged(harness);
+    }
+  }
+
+  @Test
+  void convergesThroughSlowAnswers() throws Exception {
+    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
+      harness.api.faults().slowDown(Duration.ofMillis(100));
+      deployAndUpdateFleet(harness);
+      assertConverged(harness);
+    }
+  }
+
+  @Test
+  void convergesAfterItsWatchesDrop() throws Exception {
+    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
+      deployFleet(harness);
+      awaitDeployments(harness);
+      harness.api.restartDroppingWatches();
+      updateFleet(harness);
+      assertConverged(harness);
+    }
+  }
+
+  @Test
+  void convergesWhenRestartedInTheMiddleOfARollout() throws Exception {
+    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
+      deployFleet(harness);
+      awaitDeployments(harness);
+      harness.api.faults().slowDown(Duration.ofMillis(50));
+      updateFleet(harness);
+      Thread.sleep(150);
+      harness.operator.stop();
+      harness.api.faults().clear();
+      MlwsOperator successor =
+          OperatorWiring.build(
+              harness.api.operatorClient(), OperatorConfig.defaults(), new SimpleMeterRegistry());
+      successor.start();
+      try {
+        assertConverged(harness);
+      } finally {
+        successor.stop();
+      }
+    }
+  }
+
+  static void deployAndUpdateFleet(OperatorHarness harness) throws Exception {
+    deployFleet(harness);
+    awaitDeployments(harness);
+    updateFleet(harness);
+  }
+
+  static void deployFleet(OperatorHarness harness) {
+    harness.createSecret(
+        "ai",
+        Map.of("connection-string", "InstrumentationKey=00000000-0000-0000-0000-000000000001"));
+    harness.apply(
+        MLWebServiceOperatorIT.service(
+            "f1",
+            "replicas: 2\nappInsights: {enabled: true, connectionStringSecretRef: {name: ai}}"));
+    harness.apply(
+        MLWebServiceOperatorIT.service("f2", "autoscaling: {minReplicas: 1, maxReplicas: 3}"));
+    harness.apply(
+        MLWebServiceOperatorIT.service("f3", "replicas: 1\ndataCollection: {enabled: true}"));
+    harness.apply(MLWebServiceOperatorIT.service("f4", "replicas: 3"));
+  }
+
+  static void updateFleet(OperatorHarness harness) {
+    harness.mergePatch("f1", "{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
+    harness.mergePatch("f2", "{\"spec\":{\"autoscaling\":{\"maxReplicas\":5}}}");
+    harness.mergePatch("f3", "{\"spec\":{\"dataCollection\":{\"enabled\":false}}}");
+    harness.mergePatch("f4", "{\"spec\":{\"replicas\":2}}");
+  }
+
+  static void awaitDeployments(OperatorHarness harness) {
+    await()
+        .atMost(CONVERGENCE)
+        .until(() -> FLEET.stream().allMatch(n -> harness.deployment(n) != null));
+  }
+
+  static void assertConverged(OperatorHarness harness) {
+    await()
+        .atMost(CONVERGENCE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Deployment f1 = harness.deployment("f1");
+              Deployment f4 = harness.deployment("f4");
+              var f2 = harness.autoscaler("f2");
+              var f3 =
+                  harness.client.configMaps().inNamespace("test").withName("f3-settings").get();
+              return f1 != null
+                  && !harness.envNames(f1).contains("JAVA_TOOL_OPTIONS")
+                  && f4 != null
+                  && Integer.valueOf(2).equals(f4.getSpec().getReplicas())
+                  && f2 != null
+                  && f2.getSpec().getMaxReplicas() == 5
+                  && f3 != null
+                  && f3.getData().get("settings.json").contains("\"enabled\" : false");
+            });
+    harness.api.faults().clear();
+    FLEET.forEach(harness::markDeploymentAvailable);
+    await()
+        .atMost(CONVERGENCE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                FLEET.stream()
+                    .map(harness::get)
+                    .allMatch(
+                        m ->
+                            m.getStatus() != null
+                                && StatusConditions.isTrue(m.getStatus(), StatusConditions.READY)
+                                && m.getMetadata()
+                                    .getGeneration()
+                                    .equals(m.getStatus().getObservedGeneration())));
+    assertThat(harness.get("f1").getStatus().getAppInsights()).isEqualTo(AppInsightsState.DISABLED);
+
+    Map<String, String> uidByName =
+        FLEET.stream()
+            .collect(Collectors.toMap(n -> n, n -> harness.get(n).getMetadata().getUid()));
+    List<HasMetadata> owned =
+        Stream.of(
+                harness
+                    .client
+                    .apps()
+                    .deployments()
+                    .inNamespace("test")
+                    .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
+                    .list()
+                    .getItems(),
+                harness
+                    .client
+                    .services()
+                    .inNamespace("test")
+                    .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
+                    .list()
+                    .getItems(),
+                harness
+                    .client
+                    .configMaps()
+                    .inNamespace("test")
+                    .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
+                    .list()
+                    .getItems(),
+                harness
+                    .client
+                    .autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace("test")
+                    .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
+                    .list()
+                    .getItems(),
+                harness
+                    .client
+                    .policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inNamespace("test")
+                    .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
+                    .list()
+                    .getItems())
+            .flatMap(List::stream)
+            .map(HasMetadata.class::cast)
+            .toList();
+    Set<String> names = new TreeSet<>();
+    for (HasMetadata object : owned) {
+      String id = object.getKind() + "/" + object.getMetadata().getName();
+      assertThat(names.add(id)).as("exactly once: %s", id).isTrue();
+      String owner = object.getMetadata().getLabels().get("app.kubernetes.io/instance");
+      assertThat(object.getMetadata().getOwnerReferences())
+          .as("%s is owned by its MLWebService", id)
+          .singleElement()
+          .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(uidByName.get(owner)));
+    }
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "ConfigMap/f1-settings",
+            "ConfigMap/f2-settings",
+            "ConfigMap/f3-settings",
+            "ConfigMap/f4-settings",
+            "Deployment/f1",
+            "Deployment/f2",
+            "Deployment/f3",
+            "Deployment/f4",
+            "Service/f1",
+            "Service/f2",
+            "Service/f3",
+            "Service/f4",
+            "HorizontalPodAutoscaler/f2",
+            "PodDisruptionBudget/f1",
+            "PodDisruptionBudget/f2",
+            "PodDisruptionBudget/f4");
+  }
+}
