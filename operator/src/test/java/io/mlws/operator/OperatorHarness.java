@@ -36,11 +36,19 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   MLWebService apply(String yaml) {
+    return apply(client, yaml);
+  }
+
+  static MLWebService apply(KubernetesClient client, String yaml) {
     MLWebService mlws = client.getKubernetesSerialization().unmarshal(yaml, MLWebService.class);
     return client.resources(MLWebService.class).inNamespace(NS).resource(mlws).create();
   }
 
   MLWebService mergePatch(String name, String json) {
+    return mergePatch(client, name, json);
+  }
+
+  static MLWebService mergePatch(KubernetesClient client, String name, String json) {
     return client
         .resources(MLWebService.class)
         .inNamespace(NS)
@@ -62,6 +70,10 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   void createSecret(String name, Map<String, String> stringData) {
+    createSecret(client, name, stringData);
+  }
+
+  static void createSecret(KubernetesClient client, String name, Map<String, String> stringData) {
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
@@ -114,7 +126,7 @@ final class OperatorHarness implements AutoCloseable {
         .toList();
   }
 
-  List<String> envNames(Deployment deployment) {
+  static List<String> envNames(Deployment deployment) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
         .map(e -> e.getName())
         .toList();

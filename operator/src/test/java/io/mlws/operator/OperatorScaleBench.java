@@ -1,0 +1,202 @@
+package io.mlws.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.apiserver.ApiRequest;
+import io.mlws.operator.apiserver.TestApiServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator at scale: the packaged operator.jar in its own JVM against the test API server in
+ * this one. 1,000 MLWebServices created at once, time until every dependent exists and every status
+ * is written, API requests per object, writes while nothing changes, heap and RSS, and toggle
+ * latency. A benchmark, not a test: it runs only with -Dmlws.bench=true (see bench/README.md) and
+ * writes target/bench/operator-scale.md.
+ */
+class OperatorScaleBench {
+  static final int OBJECTS = Integer.getInteger("mlws.bench.objects", 1000);
+  static final int IDLE_SECONDS = Integer.getInteger("mlws.bench.idleSeconds", 60);
+  static final int TOGGLES = 100;
+
+  @Test
+  void thousandServices() throws Exception {
+    assumeTrue(Boolean.getBoolean("mlws.bench"), "benchmarks run only with -Dmlws.bench=true");
+    List<String> report = new ArrayList<>();
+    try (TestApiServer api = TestApiServer.start()) {
+      Path home = Files.createTempDirectory("mlws-bench");
+      ProcessBuilder command =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-jar",
+                  "target/operator.jar")
+              .redirectErrorStream(true)
+              .redirectOutput(home.resolve("operator.log").toFile());
+      command.environment().put("KUBECONFIG", api.writeKubeconfig(home).toString());
+      command.environment().put("MLWS_HEALTH_PORT", "0");
+      Process operator = command.start();
+      try {
+        OperatorHarness.createSecret(
+            api.client(),
+            "ai",
+            Map.of("connection-string", "InstrumentationKey=00000000-0000-0000-0000-000000000002"));
+        long start = System.nanoTime();
+        for (int i = 0; i < OBJECTS; i++) {
+          OperatorHarness.apply(
+              api.client(), MLWebServiceOperatorIT.service("s" + i, "replicas: 2"));
+        }
+        long created = System.nanoTime();
+        await()
+            .atMost(Duration.ofMinutes(10))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> allConverged(api));
+        long converged = System.nanoTime();
+        List<ApiRequest> untilConverged = operatorRequests(api);
+        long writes = untilConverged.stream().filter(r -> !READS.contains(r.verb())).count();
+
+        Thread.sleep(IDLE_SECONDS * 1000L);
+        List<ApiRequest> idle =
+            operatorRequests(api).subList(untilConverged.size(), operatorRequests(api).size());
+        long idleWrites = idle.stream().filter(r -> !READS.contains(r.verb())).count();
+
+        long rssMiB = rssKiB(operator.pid()) >> 10;
+        String heap = heapAfterGc(operator.pid());
+
+        List<Long> toggles = toggleLatencies(api);
+        Collections.sort(toggles);
+
+        report.add("| measure | value | target |");
+        report.add("| --- | --- | --- |");
+        report.add(
+            "| MLWebServices created at once | %d (replicas 2: ConfigMap, Deployment, Service, PDB each) | |"
+                .formatted(OBJECTS));
+        report.add(
+            "| time to send the %d creates (one test client, one after another) | %.1f s | |"
+                .formatted(OBJECTS, (created - start) / 1e9));
+        report.add(
+            "| first create until every dependent exists and every status is written | %.1f s | |"
+                .formatted((converged - start) / 1e9));
+        report.add(
+            "| operator API requests per object until converged | %.1f (writes %.1f) | |"
+                .formatted(untilConverged.size() / (double) OBJECTS, writes / (double) OBJECTS));
+        report.add(
+            "| operator write requests during %d s with no changes | %d | 0 |"
+                .formatted(IDLE_SECONDS, idleWrites));
+        report.add("| operator heap after GC | %s | < 300 MiB |".formatted(heap));
+        report.add("| operator RSS (-Xmx256m) | %d MiB | < 300 MiB |".formatted(rssMiB));
+        report.add(
+            "| toggle latency, CR patch to Deployment updated, p50 / p99 over %d | %.1f ms / %.1f ms | |"
+                .formatted(
+                    TOGGLES,
+                    toggles.get(toggles.size() / 2) / 1e6,
+                    toggles.get((int) Math.ceil(toggles.size() * 0.99) - 1) / 1e6));
+        Path out = Path.of("target/bench/operator-scale.md");
+        Files.createDirectories(out.getParent());
+        Files.write(out, report);
+        report.forEach(System.out::println);
+        assertThat(idleWrites).as("no writes while nothing changes").isZero();
+      } finally {
+        operator.destroy();
+        operator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static final Set<String> READS = Set.of("get", "list", "watch");
+
+  static List<ApiRequest> operatorRequests(TestApiServer api) {
+    return api.requests().stream()
+        .filter(r -> r.userAgent().startsWith(OperatorWiring.USER_AGENT))
+        .toList();
+  }
+
+  static boolean allConverged(TestApiServer api) {
+    var client = api.client();
+    var services = client.resources(MLWebService.class).inNamespace("test").list().getItems();
+    long withStatus =
+        services.stream()
+            .filter(
+                m ->
+                    m.getStatus() != null
+                        && m.getMetadata()
+                            .getGeneration()
+                            .equals(m.getStatus().getObservedGeneration()))
+            .count();
+    int deployments = client.apps().deployments().inNamespace("test").list().getItems().size();
+    int budgets =
+        client.policy().v1().podDisruptionBudget().inNamespace("test").list().getItems().size();
+    int configMaps = client.configMaps().inNamespace("test").list().getItems().size();
+    int svc = client.services().inNamespace("test").list().getItems().size();
+    return withStatus == OBJECTS
+        && deployments == OBJECTS
+        && budgets == OBJECTS
+        && configMaps >= OBJECTS
+        && svc == OBJECTS;
+  }
+
+  static List<Long> toggleLatencies(TestApiServer api) throws InterruptedException {
+    String name = "s0";
+    OperatorHarness.mergePatch(
+        api.client(),
+        name,
+        "{\"spec\":{\"appInsights\":{\"connectionStringSecretRef\":{\"name\":\"ai\"}}}}");
+    List<Long> latencies = new ArrayList<>();
+    for (int i = 0; i < TOGGLES; i++) {
+      boolean on = i % 2 == 0;
+      long start = System.nanoTime();
+      OperatorHarness.mergePatch(
+          api.client(), name, "{\"spec\":{\"appInsights\":{\"enabled\":" + on + "}}}");
+      long deadline = start + Duration.ofSeconds(30).toNanos();
+      while (OperatorHarness.envNames(
+                  api.client().apps().deployments().inNamespace("test").withName(name).get())
+              .contains("JAVA_TOOL_OPTIONS")
+          != on) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("toggle " + i + " not applied within 30 s");
+        }
+        Thread.sleep(1);
+      }
+      latencies.add(System.nanoTime() - start);
+    }
+    return latencies;
+  }
+
+  static long rssKiB(long pid) throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
+  }
+
+  /** The operator JVM's heap in use after a full GC, as jcmd reports it. */
+  static String heapAfterGc(long pid) throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run")
+        .start()
+        .waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    Process info =
+        new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info")
+            .redirectErrorStream(true)
+            .start();
+    String text =
+        new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    info.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    var used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(text);
+    return used.find()
+        ? (Long.parseLong(used.group(1)) >> 10) + " MiB"
+        : "unknown (" + text.strip() + ")";
+  }
+}
