@@ -169,9 +169,27 @@ public final class CaptureServer implements AutoCloseable {
     ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
   }
 
-  /** Runs the capture server alone, printing what arrives: {@code java -cp scorer.jar ... PORT}. */
+  /**
+   * Runs the capture server alone: {@code java -cp scorer.jar io.mlws.scorer.capture.CaptureServer
+   * [port] [--quiet] [--status N] [--delay-ms N]}. It prints what arrives unless quiet; --status
+   * and --delay-ms play an ingestion outage for load tests.
+   */
   public static void main(String[] args) throws IOException, InterruptedException {
-    CaptureServer capture = start(args.length > 0 ? Integer.parseInt(args[0]) : 0, System.out);
+    int port = 0;
+    boolean quiet = false;
+    int status = 200;
+    long delay = 0;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quiet" -> quiet = true;
+        case "--status" -> status = Integer.parseInt(args[++i]);
+        case "--delay-ms" -> delay = Long.parseLong(args[++i]);
+        default -> port = Integer.parseInt(args[i]);
+      }
+    }
+    CaptureServer capture = start(port, quiet ? null : System.out);
+    capture.answerTrackWith(status);
+    capture.delayTrack(Duration.ofMillis(delay));
     System.out.println(
         "capturing Application Insights telemetry on http://127.0.0.1:" + capture.port() + "/");
     System.out.println("connection string: " + capture.connectionString());

@@ -51,7 +51,7 @@ public final class DataCollector {
     }
   }
 
-  static Map<String, String> dimensions(
+  public static Map<String, String> dimensions(
       RuntimeSettings now, String podName, RequestIds ids, JsonNode input, JsonNode prediction) {
     Map<String, String> dimensions = new LinkedHashMap<>();
     dimensions.put("Request Id", ids.requestId());
