@@ -2,7 +2,7 @@
 # Scorer load harness: the packaged scorer under wrk on 127.0.0.1, side by side in one run.
 #   bench/scorer-load.sh                 # every mode, DURATION seconds each (default 20)
 #   SOAK_SECONDS=600 bench/scorer-load.sh soak   # memory over time with ingestion down
-# Needs: mvn -B verify (scorer.jar, the agent), wrk (apt-get install wrk), Java 17.
+# Needs: mvn -B verify (scorer.jar, the agent), wrk (apt-get install wrk), Java 17, python3, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=scorer-image/target/scorer.jar
