@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.api.v1alpha1.AppInsightsState;
+import io.mlws.operator.apiserver.ApiFaults;
 import io.mlws.operator.dependent.ScorerNames;
 import io.mlws.operator.status.StatusConditions;
 import java.time.Duration;
@@ -14,9 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Faults injected at the test API server into the operator's own requests: conflicts, server
@@ -28,28 +33,24 @@ class FaultToleranceIT {
   static final Duration CONVERGENCE = Duration.ofSeconds(90);
   static final List<String> FLEET = List.of("f1", "f2", "f3", "f4");
 
-  @Test
-  void convergesThroughConflicts() throws Exception {
-    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
-      harness.api.faults().failWrites(0.2, 409);
-      deployAndUpdateFleet(harness);
-      assertConverged(harness);
-    }
+  static Stream<Arguments> faults() {
+    return Stream.of(
+        Arguments.of(
+            "a fifth of writes refused with 409",
+            (Consumer<ApiFaults>) f -> f.failWrites(0.2, 409)),
+        Arguments.of(
+            "a fifth of writes refused with 500",
+            (Consumer<ApiFaults>) f -> f.failWrites(0.2, 500)),
+        Arguments.of(
+            "every answer 100 ms late",
+            (Consumer<ApiFaults>) f -> f.slowDown(Duration.ofMillis(100))));
   }
 
-  @Test
-  void convergesThroughServerErrors() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("faults")
+  void convergesThroughFaultyAnswers(String fault, Consumer<ApiFaults> inject) throws Exception {
     try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
-      harness.api.faults().failWrites(0.2, 500);
-      deployAndUpdateFleet(harness);
-      assertConverged(harness);
-    }
-  }
-
-  @Test
-  void convergesThroughSlowAnswers() throws Exception {
-    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
-      harness.api.faults().slowDown(Duration.ofMillis(100));
+      inject.accept(harness.api.faults());
       deployAndUpdateFleet(harness);
       assertConverged(harness);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlws.operator.apiserver.OperatorJar;
 import io.mlws.operator.apiserver.TestApiServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Prometheus /metrics, logs JSON, uses the operator-wide default Secret, and stops on SIGTERM.
  */
 class OperatorJarIT {
-  static final Path JAR = Path.of("target/operator.jar");
+  static final Path JAR = OperatorJar.JAR;
   static final String CONNECTION_STRING = "InstrumentationKey=99999999-8888-7777-6666-555555555555";
 
   @TempDir Path home;
@@ -37,31 +38,16 @@ class OperatorJarIT {
     try (TestApiServer api = TestApiServer.start()) {
       int healthPort = freePort();
       Path log = home.resolve("operator.log");
-      ProcessBuilder command =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-jar",
-                  JAR.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      command
-          .environment()
-          .putAll(
+      Process operator =
+          OperatorJar.start(
+              api,
+              home,
               Map.of(
-                  "KUBECONFIG",
-                  api.writeKubeconfig(home).toString(),
-                  "MLWS_HEALTH_PORT",
-                  String.valueOf(healthPort),
-                  "MLWS_LEADER_ELECTION",
-                  "true",
-                  "MLWS_LEASE_NAMESPACE",
-                  TestApiServer.NAMESPACE,
-                  "MLWS_DEFAULT_APPINSIGHTS_SECRET",
-                  "shared",
-                  "MLWS_LOG_FORMAT",
-                  "JSON"));
-      Process operator = command.start();
+                  "MLWS_HEALTH_PORT", String.valueOf(healthPort),
+                  "MLWS_LEADER_ELECTION", "true",
+                  "MLWS_LEASE_NAMESPACE", TestApiServer.NAMESPACE,
+                  "MLWS_DEFAULT_APPINSIGHTS_SECRET", "shared",
+                  "MLWS_LOG_FORMAT", "JSON"));
       try {
         var client = api.client();
         client

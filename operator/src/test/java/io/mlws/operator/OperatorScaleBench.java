@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.apiserver.ApiRequest;
+import io.mlws.operator.apiserver.OperatorJar;
 import io.mlws.operator.apiserver.TestApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,17 +36,7 @@ class OperatorScaleBench {
     List<String> report = new ArrayList<>();
     try (TestApiServer api = TestApiServer.start()) {
       Path home = Files.createTempDirectory("mlws-bench");
-      ProcessBuilder command =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-jar",
-                  "target/operator.jar")
-              .redirectErrorStream(true)
-              .redirectOutput(home.resolve("operator.log").toFile());
-      command.environment().put("KUBECONFIG", api.writeKubeconfig(home).toString());
-      command.environment().put("MLWS_HEALTH_PORT", "0");
-      Process operator = command.start();
+      Process operator = OperatorJar.start(api, home, Map.of("MLWS_HEALTH_PORT", "0"));
       try {
         OperatorHarness.createSecret(
             api.client(),
