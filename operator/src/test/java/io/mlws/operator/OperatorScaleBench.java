@@ -85,7 +85,8 @@ class OperatorScaleBench {
             "| operator write requests during %d s with no changes | %d | 0 |"
                 .formatted(IDLE_SECONDS, idleWrites));
         report.add("| operator heap after GC | %s | < 300 MiB |".formatted(heap));
-        report.add("| operator RSS (-Xmx256m) | %d MiB | < 300 MiB |".formatted(rssMiB));
+        report.add(
+            "| operator RSS (%s) | %d MiB | < 300 MiB |".formatted(OperatorJar.JVM_ARGS, rssMiB));
         report.add(
             "| toggle latency, CR patch to Deployment updated, p50 / p99 over %d | %.1f ms / %.1f ms | |"
                 .formatted(
@@ -172,7 +173,7 @@ class OperatorScaleBench {
     return -1;
   }
 
-  /** The operator JVM's heap in use after a full GC, as jcmd reports it. */
+  /** The operator JVM's heap in use after a full GC, as jcmd reports it (all generations). */
   static String heapAfterGc(long pid) throws Exception {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run")
@@ -185,9 +186,15 @@ class OperatorScaleBench {
     String text =
         new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     info.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-    var used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(text);
-    return used.find()
-        ? (Long.parseLong(used.group(1)) >> 10) + " MiB"
-        : "unknown (" + text.strip() + ")";
+    long usedKiB = 0;
+    for (String line : text.lines().toList()) {
+      var used =
+          java.util.regex.Pattern.compile("(heap|generation) +total \\d+K, used (\\d+)K")
+              .matcher(line);
+      if (used.find()) {
+        usedKiB += Long.parseLong(used.group(2));
+      }
+    }
+    return usedKiB > 0 ? (usedKiB >> 10) + " MiB" : "unknown (" + text.strip() + ")";
   }
 }

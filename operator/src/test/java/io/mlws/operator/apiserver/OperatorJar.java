@@ -2,27 +2,38 @@ package io.mlws.operator.apiserver;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The packaged operator.jar started as its own JVM against a {@link TestApiServer}. */
 public final class OperatorJar {
   public static final Path JAR = Path.of("target/operator.jar");
 
+  /**
+   * JVM options for the operator, as deploy/manager gives them; -Dmlws.operator.jvmArgs changes
+   * them.
+   */
+  public static final String JVM_ARGS =
+      System.getProperty(
+          "mlws.operator.jvmArgs",
+          "-XX:+UseSerialGC -Xmx192m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:ReservedCodeCacheSize=48m -XX:TieredStopAtLevel=1 -Xss512k");
+
   private OperatorJar() {}
 
   /** Starts it with KUBECONFIG pointing at {@code api}, logging to {@code home}/operator.log. */
   public static Process start(TestApiServer api, Path home, Map<String, String> env)
       throws IOException {
-    ProcessBuilder command =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar",
-                JAR.toString())
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(JVM_ARGS.trim().split("\\s+")));
+    command.addAll(List.of("-jar", JAR.toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("operator.log").toFile());
-    command.environment().put("KUBECONFIG", api.writeKubeconfig(home).toString());
-    command.environment().putAll(env);
-    return command.start();
+    builder.environment().put("KUBECONFIG", api.writeKubeconfig(home).toString());
+    builder.environment().putAll(env);
+    return builder.start();
   }
 }
