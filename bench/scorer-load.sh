@@ -50,6 +50,8 @@ start_scorer() {
 
 rss_mib() { echo $(( $(ps -o rss= -p "$1") / 1024 )); }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
+
 to_us() { # wrk latency (e.g. 812.00us, 1.23ms, 2.01s) -> microseconds
   python3 -c 'import sys,re; v=sys.argv[1]; m=re.match(r"([\d.]+)(us|ms|s)",v); f={"us":1,"ms":1000,"s":1e6}[m.group(2)]; print(round(float(m.group(1))*f,1))' "$1"
 }
@@ -58,22 +60,25 @@ to_us() { # wrk latency (e.g. 812.00us, 1.23ms, 2.01s) -> microseconds
 measure() {
   local label=$1 script=$2 connections=$3
   wrk -t1 -c"$connections" -d3s -s "bench/wrk/$script" "http://127.0.0.1:$SCORER_PORT" > /dev/null
+  local before; before=$(cpu_ticks "$SCORER_PID")
   local result; result=$(wrk -t1 -c"$connections" -d"${DURATION}s" --latency -s "bench/wrk/$script" "http://127.0.0.1:$SCORER_PORT")
+  local ticks=$(( $(cpu_ticks "$SCORER_PID") - before ))
   local rps p50 p99 errors total
   rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
   p50=$(to_us "$(echo "$result" | awk '$1=="50%" {print $2}')")
   p99=$(to_us "$(echo "$result" | awk '$1=="99%" {print $2}')")
   errors=$(echo "$result" | awk '/Non-2xx/ {print $5}'); errors=${errors:-0}
   total=$(echo "$result" | awk '/requests in/ {print $1}')
-  echo "| $label | $connections | $rps | $p50 | $p99 | $total | $errors | $(rss_mib "$SCORER_PID") |"
+  local cpu_us; cpu_us=$(python3 -c "print(round($ticks * 1e6 / $(getconf CLK_TCK) / $total, 1))")
+  echo "| $label | $connections | $rps | $p50 | $p99 | $total | $errors | $cpu_us | $(rss_mib "$SCORER_PID") |"
 }
 
 stop_scorer() { kill "$SCORER_PID"; wait "$SCORER_PID" 2>/dev/null || true; }
 stop_capture() { kill "$CAPTURE_PID"; wait "$CAPTURE_PID" 2>/dev/null || true; }
 
 header() {
-  echo "| mode | connections | requests/s | p50 µs | p99 µs | requests | non-2xx | RSS MiB |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| mode | connections | requests/s | p50 µs | p99 µs | requests | non-2xx | scorer CPU µs/request | RSS MiB |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 }
 
 if [ "${1:-all}" = soak ]; then

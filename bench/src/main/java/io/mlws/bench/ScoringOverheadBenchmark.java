@@ -5,7 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlws.scorer.model.ElementType;
 import io.mlws.scorer.model.OnnxModel;
+import io.mlws.scorer.model.Tensor;
 import io.mlws.scorer.protocol.AzureMlScoring;
 import io.mlws.scorer.protocol.OpenInferenceV2;
 import io.mlws.scorer.settings.RuntimeSettings;
@@ -13,6 +15,7 @@ import io.mlws.scorer.telemetry.DataCollector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,12 +48,14 @@ public class ScoringOverheadBenchmark {
   static final ObjectMapper JSON = new ObjectMapper();
   static final byte[] SCORE_BODY =
       "{\"data\": [[5.1, 3.5, 1.4, 0.2]]}".getBytes(StandardCharsets.UTF_8);
-  static final byte[] INFER_BODY =
-      ("{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\","
-              + " \"data\": [5.1, 3.5, 1.4, 0.2]}]}")
-          .getBytes(StandardCharsets.UTF_8);
 
-  @Param({"../scorer-image/models/iris.onnx"})
+  /**
+   * The sample model (one float [N, 3] output) and skl2onnx's default classifier (label + ZipMap).
+   */
+  @Param({
+    "../scorer-image/models/iris.onnx",
+    "../scorer-image/src/test/resources/models/sklearn-logreg-zipmap.onnx"
+  })
   public String modelPath;
 
   OrtEnvironment environment;
@@ -59,6 +64,9 @@ public class ScoringOverheadBenchmark {
   RuntimeSettings settings;
   JsonNode scoreInput;
   JsonNode prediction;
+  String inputName;
+  byte[] inferBody;
+  Map<String, Tensor> inputs;
   float[][] row = {{5.1f, 3.5f, 1.4f, 0.2f}};
 
   @Setup(Level.Trial)
@@ -68,11 +76,19 @@ public class ScoringOverheadBenchmark {
       options.setIntraOpNumThreads(1);
       rawSession = environment.createSession(modelPath, options);
     }
-    model = OnnxModel.load(Path.of(modelPath));
+    model = OnnxModel.load(Path.of(modelPath), Optional.empty());
+    inputName = rawSession.getInputNames().iterator().next();
+    inferBody =
+        ("{\"inputs\": [{\"name\": \""
+                + inputName
+                + "\", \"shape\": [1, 4], \"datatype\": \"FP32\","
+                + " \"data\": [5.1, 3.5, 1.4, 0.2]}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    inputs = Map.of(inputName, new Tensor(ElementType.FLOAT, new long[] {1, 4}, row[0].clone()));
     settings =
         new RuntimeSettings("iris", "1", "iris", "bench", true, 100, 8192, Set.of("customer_id"));
     scoreInput = JSON.readTree(SCORE_BODY);
-    prediction = AzureMlScoring.response(model.predict(row));
+    prediction = AzureMlScoring.response(model.predict(inputs).prediction());
   }
 
   @TearDown(Level.Trial)
@@ -82,31 +98,40 @@ public class ScoringOverheadBenchmark {
   }
 
   @Benchmark
-  public float[][] rawSessionRun() throws Exception {
+  public Object[] rawSessionRun() throws Exception {
     try (OnnxTensor tensor = OnnxTensor.createTensor(environment, row);
-        OrtSession.Result result = rawSession.run(Map.of("input", tensor))) {
-      return (float[][]) result.get(0).getValue();
+        OrtSession.Result result = rawSession.run(Map.of(inputName, tensor))) {
+      Object[] values = new Object[result.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = result.get(i).getValue();
+      }
+      return values;
     }
   }
 
   @Benchmark
   public Object modelPredict() throws Exception {
-    return model.predict(row);
+    return model.predict(inputs);
   }
 
   @Benchmark
   public byte[] scoreRequest() throws Exception {
     JsonNode body = JSON.readTree(SCORE_BODY);
     return JSON.writeValueAsBytes(
-        AzureMlScoring.response(model.predict(AzureMlScoring.rows(body, model, 10_000))));
+        AzureMlScoring.response(
+            model.predict(AzureMlScoring.inputs(body, model.signature(), 10_000)).prediction()));
   }
 
   @Benchmark
   public byte[] v2InferRequest() throws Exception {
-    JsonNode body = JSON.readTree(INFER_BODY);
+    JsonNode body = JSON.readTree(inferBody);
     return JSON.writeValueAsBytes(
         OpenInferenceV2.response(
-            model.predict(OpenInferenceV2.rows(body, model, 10_000)), model, "iris", "1", body));
+            model.predict(OpenInferenceV2.inputs(body, model.signature(), 10_000)),
+            model,
+            "iris",
+            "1",
+            body));
   }
 
   @Benchmark

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ConsoleLogging {
   /** Loggers whose records the agent turns into traces but which must not reach the console. */
-  static final String[] TELEMETRY_ONLY = {"mlws.data_collection", "stdout", "stderr"};
+  static final String[] TELEMETRY_ONLY = {
+    "mlws.data_collection", "stdout", "stderr", ScorerMain.TELEMETRY_ONLY_EXCEPTIONS
+  };
 
   private ConsoleLogging() {}
 

@@ -29,7 +29,11 @@ public record ScorerConfig(
     List<String> redactFields,
     int maxRequestBytes,
     int maxRows,
-    int shutdownTimeoutSeconds) {
+    int shutdownTimeoutSeconds,
+    Optional<String> modelKind,
+    int settingsPollMillis) {
+  private static final List<String> MODEL_KINDS =
+      List.of("auto", "classifier", "regressor", "generic");
 
   public static ScorerConfig fromEnvironment(Map<String, String> env) {
     String uri = value(env, "MLWS_MODEL_URI");
@@ -64,7 +68,18 @@ public record ScorerConfig(
             .toList(),
         integer(env, "MLWS_MAX_REQUEST_BYTES", 1 << 20, 1024, 64 << 20),
         integer(env, "MLWS_MAX_ROWS", 10_000, 1, 1_000_000),
-        integer(env, "MLWS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 600));
+        integer(env, "MLWS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 600),
+        Optional.ofNullable(oneOf(env, "MLWS_MODEL_KIND", MODEL_KINDS)),
+        integer(env, "MLWS_SETTINGS_POLL_MILLIS", 1000, 10, 600_000));
+  }
+
+  private static String oneOf(Map<String, String> env, String name, List<String> allowed) {
+    String value = value(env, name);
+    if (value != null && !allowed.contains(value.toLowerCase())) {
+      throw new IllegalArgumentException(
+          name + " must be one of " + String.join(", ", allowed) + ", got: " + value);
+    }
+    return value == null ? null : value.toLowerCase();
   }
 
   private static String value(Map<String, String> env, String name) {

@@ -2,6 +2,7 @@ package io.mlws.scorer;
 
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
+import io.mlws.scorer.model.UnservableModel;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.settings.SettingsFile;
 import io.mlws.scorer.telemetry.DataCollector;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class ScorerMain {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerMain.class);
 
+  /** A logger that reaches Application Insights as ExceptionData but never the console. */
+  static final String TELEMETRY_ONLY_EXCEPTIONS = "mlws.exceptions";
+
   private ScorerMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -35,7 +39,8 @@ public final class ScorerMain {
     RuntimeSettings base = RuntimeSettings.fromConfig(config);
     Supplier<RuntimeSettings> settings =
         config.settingsFile().isPresent()
-            ? SettingsFile.watch(config.settingsFile().get(), base, settingsPollInterval())
+            ? SettingsFile.watch(
+                config.settingsFile().get(), base, Duration.ofMillis(config.settingsPollMillis()))
             : () -> base;
     ModelHolder model = new ModelHolder();
     Server server =
@@ -43,23 +48,28 @@ public final class ScorerMain {
             config, model, settings, new DataCollector(settings, config.podName()));
     LOG.info("scorer listening on port {}", ScorerHttpServer.port(server));
     try {
-      model.set(
+      OnnxModel loaded =
           OnnxModel.load(
-              ModelFetcher.fetch(config.modelUri(), config.modelSha256(), config.modelDir())));
+              ModelFetcher.fetch(config.modelUri(), config.modelSha256(), config.modelDir()),
+              config.modelKind());
+      loaded.signature().inputs().forEach(i -> LOG.info("model input {}", i.describe()));
+      LOG.info("model answers as a {}", loaded.kind().describe());
+      model.set(loaded);
       LOG.info("serving /score and /v2/models/{}/infer", settings.get().modelName());
       // Printed, not logged: like print() in an Azure ML scoring script, it becomes a trace.
       System.out.println("mlws scorer: model " + settings.get().models() + " is ready");
     } catch (Exception e) {
-      LOG.error("cannot serve the model: {}", e.getMessage(), e);
+      // One line in the pod's log; the whole exception to telemetry only.
+      LOG.error("cannot serve the model: {}", oneLine(e));
+      LoggerFactory.getLogger(TELEMETRY_ONLY_EXCEPTIONS).error("cannot serve the model", e);
       server.stop();
       System.exit(1);
     }
     server.join();
   }
 
-  private static Duration settingsPollInterval() {
-    String millis = System.getenv("MLWS_SETTINGS_POLL_MILLIS");
-    return Duration.ofMillis(
-        millis == null || millis.isBlank() ? 1000 : Long.parseLong(millis.trim()));
+  private static String oneLine(Exception e) {
+    String message = e instanceof UnservableModel ? e.getMessage() : e.toString();
+    return message == null ? e.getClass().getName() : message.replaceAll("\\s*\\R\\s*", " ");
   }
 }

@@ -48,12 +48,38 @@ class HostileInputIT {
           "HostileInputIT: " + REQUESTS + " hostile requests, answers by status: " + statusCounts);
       assertThat(statusCounts.keySet())
           .as("status classes seen: %s", statusCounts)
-          .noneMatch(s -> s.startsWith("5"));
+          .noneMatch(s -> s.startsWith("5"))
+          .as(
+              "every hostile request gets an HTTP answer, none a dropped connection: %s",
+              statusCounts)
+          .doesNotContain("closed");
       assertThat(scorer.get("/healthz").statusCode()).isEqualTo(200);
       var answer = scorer.score("{\"data\": [[6.7, 3.0, 5.6, 2.1]]}", null);
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.body()).contains("\"predictions\":[\"virginica\"]");
       assertThat(scorer.process.isAlive()).isTrue();
+    }
+  }
+
+  /**
+   * A client that writes its whole body before reading (Python's urllib, many SDKs) gets the 413
+   * for a 64 MiB body, not a broken pipe: the scorer reads and discards the rest before answering.
+   */
+  @Test
+  void oversizedBodyWrittenBeforeReadingStillGetsItsAnswer() throws Exception {
+    try (ScorerProcess scorer =
+        ScorerProcess.start(
+            work,
+            null,
+            Map.of("MLWS_MODEL_URI", "models/iris.onnx", "MLWS_MAX_REQUEST_BYTES", "1048576"))) {
+      scorer.awaitReady(Duration.ofSeconds(60));
+      byte[] body = new byte[64 << 20];
+      java.util.Arrays.fill(body, (byte) ' ');
+      for (int attempt = 0; attempt < 3; attempt++) {
+        assertThat(exchange(scorer.port, post("/score", "application/json", body)))
+            .as("attempt %d", attempt)
+            .isEqualTo("413");
+      }
     }
   }
 

@@ -71,5 +71,16 @@ class ScorerConfigTest {
                 ScorerConfig.fromEnvironment(
                     Map.of("MLWS_MODEL_URI", "m.onnx", "MLWS_DATA_COLLECTION_ENABLED", "yes")))
         .hasMessageContaining("MLWS_DATA_COLLECTION_ENABLED");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.fromEnvironment(
+                    Map.of("MLWS_MODEL_URI", "m.onnx", "MLWS_SETTINGS_POLL_MILLIS", "1s")))
+        .hasMessage("MLWS_SETTINGS_POLL_MILLIS must be an integer from 10 to 600000, got: 1s");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.fromEnvironment(
+                    Map.of("MLWS_MODEL_URI", "m.onnx", "MLWS_MODEL_KIND", "ranker")))
+        .hasMessageContaining(
+            "MLWS_MODEL_KIND must be one of auto, classifier, regressor, generic");
   }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlws.scorer.ModelHolder;
 import io.mlws.scorer.model.OnnxModel;
-import io.mlws.scorer.model.Prediction;
+import io.mlws.scorer.model.Tensor;
 import io.mlws.scorer.protocol.AzureMlScoring;
 import io.mlws.scorer.protocol.OpenInferenceV2;
 import io.mlws.scorer.protocol.SwaggerDocument;
@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -40,6 +41,8 @@ public final class ScorerHandler extends Handler.Abstract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern V2_MODEL =
       Pattern.compile("^/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer)?$");
+  private static final long LINGER_BYTES = 256L << 20;
+  private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
 
   private final ModelHolder model;
@@ -190,9 +193,8 @@ public final class ScorerHandler extends Handler.Abstract {
   private Reply score(Request request, DataCollector.RequestIds ids) throws Exception {
     JsonNode body = jsonBody(request);
     OnnxModel onnx = model.require();
-    float[][] rows = AzureMlScoring.rows(body, onnx, maxRows);
-    Prediction prediction = onnx.predict(rows);
-    ObjectNode answer = AzureMlScoring.response(prediction);
+    Map<String, Tensor> inputs = AzureMlScoring.inputs(body, onnx.signature(), maxRows);
+    ObjectNode answer = AzureMlScoring.response(onnx.predict(inputs).prediction());
     collector.collect(ids, body, answer);
     return Reply.ok(answer);
   }
@@ -201,10 +203,10 @@ public final class ScorerHandler extends Handler.Abstract {
       throws Exception {
     JsonNode body = jsonBody(request);
     OnnxModel onnx = model.require();
-    float[][] rows = OpenInferenceV2.rows(body, onnx, maxRows);
-    Prediction prediction = onnx.predict(rows);
+    Map<String, Tensor> inputs = OpenInferenceV2.inputs(body, onnx.signature(), maxRows);
     ObjectNode answer =
-        OpenInferenceV2.response(prediction, onnx, now.modelName(), now.modelVersion(), body);
+        OpenInferenceV2.response(
+            onnx.predict(inputs), onnx, now.modelName(), now.modelVersion(), body);
     collector.collect(ids, body, answer);
     return Reply.ok(answer);
   }
@@ -255,16 +257,19 @@ public final class ScorerHandler extends Handler.Abstract {
   }
 
   /**
-   * An answer given before the body was read leaves the body on the connection; reading it (up to
-   * the size cap) keeps the connection usable for the client's next request, and a body too large
-   * to read closes the connection instead of leaving the client to find out.
+   * An answer given before the body was read leaves the body on the connection. Like nginx's
+   * lingering close, the rest is read and discarded (up to {@link #LINGER_BYTES} and {@link
+   * #LINGER_NANOS}) before the answer goes out, so a client that writes its whole body before
+   * reading (Python's urllib, many SDKs) gets the 4xx instead of a broken pipe. A body over the
+   * request cap then closes the connection.
    */
   private void discardUnreadBody(Request request, Response response) {
+    long deadline = System.nanoTime() + LINGER_NANOS;
     try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] buffer = new byte[8192];
+      byte[] buffer = new byte[65536];
       long read = 0;
       int n;
-      while (read <= maxRequestBytes && (n = in.read(buffer)) >= 0) {
+      while (read <= LINGER_BYTES && System.nanoTime() < deadline && (n = in.read(buffer)) >= 0) {
         read += n;
       }
       if (read > maxRequestBytes) {

@@ -1,141 +1,102 @@
 package io.mlws.scorer.model;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxSequence;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * One ONNX model in ONNX Runtime, shared by every request thread (OrtSession.run is thread-safe).
- * It takes a batch of float feature rows and gives a class and probabilities per row, with the
- * label and feature names the model's metadata carries.
+ * One ONNX model in ONNX Runtime, shared by every request thread (OrtSession.run is thread-safe):
+ * typed tensors in by input name, every output back as a tensor, and the model's kind to read them.
+ * Protocols decode requests into its inputs and encode its answers; nothing here knows JSON.
  */
 public final class OnnxModel implements AutoCloseable {
   private final OrtEnvironment environment;
   private final OrtSession session;
-  private final String inputName;
-  private final int featureCount;
-  private final String outputName;
-  private final int outputWidth;
-  private final List<String> labels;
-  private final List<String> featureNames;
-  private final Map<String, String> metadata;
+  private final ModelSignature signature;
+  private final ModelKind kind;
 
-  private OnnxModel(OrtEnvironment environment, OrtSession session) throws OrtException {
+  private OnnxModel(OrtEnvironment environment, OrtSession session, Optional<String> kindOverride)
+      throws OrtException, UnservableModel {
     this.environment = environment;
     this.session = session;
-    if (session.getInputInfo().size() != 1) {
-      throw new OrtException(
-          "the scorer serves models with exactly one input, this one has "
-              + session.getInputNames());
-    }
-    NodeInfo input = session.getInputInfo().values().iterator().next();
-    TensorInfo inputInfo = tensor(input);
-    if (inputInfo.type != OnnxJavaType.FLOAT || inputInfo.getShape().length != 2) {
-      throw new OrtException(
-          "the model input must be a float tensor [batch, features], is " + inputInfo);
-    }
-    this.inputName = input.getName();
-    this.featureCount = (int) inputInfo.getShape()[1];
-    NodeInfo output = session.getOutputInfo().values().iterator().next();
-    TensorInfo outputInfo = tensor(output);
-    if (outputInfo.type != OnnxJavaType.FLOAT || outputInfo.getShape().length != 2) {
-      throw new OrtException(
-          "the first model output must be a float tensor [batch, classes], is " + outputInfo);
-    }
-    this.outputName = output.getName();
-    this.outputWidth = (int) outputInfo.getShape()[1];
-    this.metadata = Map.copyOf(session.getMetadata().getCustomMetadata());
-    this.labels = names(metadata.get("labels"), "class_", outputWidth);
-    this.featureNames = names(metadata.get("feature_names"), "f", featureCount);
+    this.signature = ModelSignature.read(session);
+    this.kind = ModelKindDecision.decide(signature, kindOverride);
   }
 
-  public static OnnxModel load(Path file) throws OrtException {
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+  /**
+   * Loads a model and decides how to read it.
+   *
+   * @param kindOverride classifier, regressor, generic or auto; empty to use the model's metadata
+   * @throws UnservableModel when an input or output is of a kind the scorer cannot serve
+   */
+  public static OnnxModel load(Path file, Optional<String> kindOverride)
+      throws OrtException, UnservableModel {
+    // Warnings such as onnxmltools' label declared [1] but answered [N] would print on every
+    // request.
+    OrtEnvironment environment =
+        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "mlws-scorer");
+    OrtSession session;
     try (var options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
-      return new OnnxModel(environment, environment.createSession(file.toString(), options));
+      session = environment.createSession(file.toString(), options);
     }
-  }
-
-  /** Scores a batch; each row must have {@link #featureCount()} values. */
-  public Prediction predict(float[][] rows) throws OrtException {
-    try (OnnxTensor tensor = OnnxTensor.createTensor(environment, rows);
-        OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-      float[][] scores = (float[][]) result.get(0).getValue();
-      List<String> predicted = new ArrayList<>(scores.length);
-      for (float[] row : scores) {
-        int best = 0;
-        for (int c = 1; c < row.length; c++) {
-          if (row[c] > row[best]) {
-            best = c;
-          }
-        }
-        predicted.add(labels.get(best));
-      }
-      return new Prediction(predicted, scores, labels);
-    }
-  }
-
-  public String inputName() {
-    return inputName;
-  }
-
-  public int featureCount() {
-    return featureCount;
-  }
-
-  public String outputName() {
-    return outputName;
-  }
-
-  public List<String> labels() {
-    return labels;
-  }
-
-  public List<String> featureNames() {
-    return featureNames;
-  }
-
-  public Map<String, String> metadata() {
-    return metadata;
-  }
-
-  public String description() {
     try {
-      return session.getMetadata().getDescription();
-    } catch (OrtException e) {
-      return "";
+      return new OnnxModel(environment, session, kindOverride);
+    } catch (OrtException | UnservableModel | RuntimeException e) {
+      session.close();
+      throw e;
     }
   }
 
-  private static TensorInfo tensor(NodeInfo node) throws OrtException {
-    if (!(node.getInfo() instanceof TensorInfo info)) {
-      throw new OrtException(node.getName() + " is not a tensor: " + node.getInfo());
+  /** The model's answer: every output as a tensor, and the prediction read by the model's kind. */
+  public record Answer(ModelOutputs outputs, Prediction prediction) {}
+
+  /** Runs the model once; the inputs must be those of {@link #signature()}, already checked. */
+  public Answer predict(Map<String, Tensor> inputs) throws OrtException {
+    Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+    try {
+      for (var input : inputs.entrySet()) {
+        feeds.put(input.getKey(), OrtValues.toOrt(environment, input.getValue()));
+      }
+      try (OrtSession.Result result = session.run(feeds)) {
+        ModelOutputs outputs = outputs(result);
+        return new Answer(outputs, kind.read(outputs));
+      }
+    } finally {
+      feeds.values().forEach(OnnxTensor::close);
     }
-    return info;
   }
 
-  private static List<String> names(String csv, String prefix, int count) {
-    if (csv != null && !csv.isBlank()) {
-      List<String> names = Arrays.stream(csv.split(",")).map(String::trim).toList();
-      if (names.size() == count) {
-        return names;
+  private ModelOutputs outputs(OrtSession.Result result) throws OrtException {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    Map<String, java.util.List<String>> zipMapClasses = new LinkedHashMap<>();
+    for (TensorSpec spec : signature.outputs()) {
+      OnnxValue value = result.get(spec.name()).orElseThrow();
+      if (signature.isZipMap(spec.name())) {
+        OrtValues.ZipMapScores zipMap = OrtValues.fromZipMap((OnnxSequence) value);
+        tensors.put(spec.name(), zipMap.scores());
+        zipMapClasses.put(spec.name(), zipMap.classes());
+      } else {
+        tensors.put(spec.name(), OrtValues.fromOrt((OnnxTensor) value, spec.type()));
       }
     }
-    List<String> generated = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      generated.add(prefix + i);
-    }
-    return generated;
+    return new ModelOutputs(tensors, zipMapClasses);
+  }
+
+  public ModelSignature signature() {
+    return signature;
+  }
+
+  public ModelKind kind() {
+    return kind;
   }
 
   @Override

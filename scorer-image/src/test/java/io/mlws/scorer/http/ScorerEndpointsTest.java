@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +51,7 @@ class ScorerEndpointsTest {
                 "MLWS_MAX_ROWS",
                 "100"));
     ModelHolder model = new ModelHolder();
-    model.set(OnnxModel.load(Path.of("models/iris.onnx")));
+    model.set(OnnxModel.load(Path.of("models/iris.onnx"), Optional.empty()));
     RuntimeSettings settings = RuntimeSettings.fromConfig(config);
     server =
         ScorerHttpServer.start(
@@ -213,7 +214,7 @@ class ScorerEndpointsTest {
             "application/json",
             "{\"data\": [1, 2, 3, 4]}",
             400,
-            "row 0 must be a list of 4 numbers"),
+            "row 0 must be a list at depth 1"),
         Arguments.of("POST", "/score", "application/json", "{\"data\": []}", 400, "no rows"),
         Arguments.of(
             "POST",
@@ -221,21 +222,21 @@ class ScorerEndpointsTest {
             "application/json",
             "{\"data\": [[1, 2, 3]]}",
             400,
-            "row 0 has 3 values; the model takes 4"),
+            "row 0 has 3 values at depth 1; the model takes shape [-1, 4]"),
         Arguments.of(
             "POST",
             "/score",
             "application/json",
             "{\"data\": [[1, 2, 3, \"x\"]]}",
             400,
-            "row 0, column 3 must be a number, got string"),
+            "input \"input\" (float), row 0, value 3 must be a number, got string"),
         Arguments.of(
             "POST",
             "/score",
             "application/json",
             "{\"data\": [[1, 2, null, 4]]}",
             400,
-            "row 0, column 2 must be a number, got null"),
+            "row 0, value 2 must be a number, got null"),
         Arguments.of(
             "POST",
             "/score",
@@ -276,7 +277,7 @@ class ScorerEndpointsTest {
             "application/json",
             "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
             400,
-            "no input named \"input\""),
+            "no input named \"x\"; the model takes input FP32 [-1, 4]"),
         Arguments.of(
             "POST",
             "/v2/models/iris/infer",
@@ -290,7 +291,7 @@ class ScorerEndpointsTest {
             "application/json",
             "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 3], \"datatype\": \"FP32\", \"data\": [1, 2, 3]}]}",
             400,
-            "takes [rows, 4]"),
+            "has shape [1, 3]; the model takes [-1, 4]"),
         Arguments.of(
             "POST",
             "/v2/models/iris/infer",
@@ -304,7 +305,7 @@ class ScorerEndpointsTest {
             "application/json",
             "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [1, 2, true, 4]}]}",
             400,
-            "data[2] must be a number"));
+            "row 0, value 2 must be a number, got boolean"));
   }
 
   @ParameterizedTest(name = "{0} {1} {5}")

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The committed sample model is exactly what its documented program makes, and it works. */
@@ -20,19 +21,28 @@ class IrisModelTest {
 
   @Test
   void classifiesTheFlowersItWasTrainedOn() throws Exception {
-    try (OnnxModel model = OnnxModel.load(MODEL)) {
-      assertThat(model.featureCount()).isEqualTo(4);
-      assertThat(model.featureNames())
+    try (OnnxModel model = OnnxModel.load(MODEL, Optional.empty())) {
+      assertThat(model.signature().inputs().get(0).shape()).containsExactly(-1, 4);
+      assertThat(model.signature().featureNames())
           .containsExactly("sepal_length", "sepal_width", "petal_length", "petal_width");
-      assertThat(model.labels()).containsExactlyInAnyOrder("setosa", "versicolor", "virginica");
+      assertThat(model.kind()).isInstanceOf(ModelKind.Classifier.class);
       int correct = 0;
       for (int species = 0; species < 3; species++) {
-        List<float[]> flowers = IrisModelExporter.flowers(species);
-        Prediction prediction = model.predict(flowers.toArray(new float[0][]));
-        for (String label : prediction.labels()) {
+        float[][] flowers = IrisModelExporter.flowers(species).toArray(new float[0][]);
+        float[] flat = new float[flowers.length * 4];
+        for (int r = 0; r < flowers.length; r++) {
+          System.arraycopy(flowers[r], 0, flat, r * 4, 4);
+        }
+        Tensor input = new Tensor(ElementType.FLOAT, new long[] {flowers.length, 4}, flat);
+        var prediction =
+            (Prediction.Classification)
+                model.predict(Map.of(model.signature().inputs().get(0).name(), input)).prediction();
+        assertThat(prediction.classes())
+            .containsExactlyInAnyOrder("setosa", "versicolor", "virginica");
+        for (Object label : prediction.labels()) {
           correct += label.equals(IrisModelExporter.SPECIES[species]) ? 1 : 0;
         }
-        for (float[] probabilities : prediction.probabilities()) {
+        for (float[] probabilities : prediction.scores()) {
           float sum = 0;
           for (float p : probabilities) {
             sum += p;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the pinned control-plane binaries into a cache folder outside the repo, once per set of pins.
+# Prints that folder as its last line. The folder's name is a hash of the pins and go.sum files, so a pin change
+# builds a new folder and an unchanged checkout reuses the old one.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/versions.env"
+cache=${MLWS_LOCAL_CLUSTER_CACHE:-$HOME/.cache/mlws-local-cluster}
+pins_hash=$(cat "$here/versions.env" "$here"/*/go.mod "$here"/*/go.sum "$here"/kstatus/*.go "$here/build.sh" \
+  | sha256sum | cut -c1-16)
+bin="$cache/bin/$pins_hash"
+binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kstatus kwok-stages.yaml)
+
+complete() { for b in "${binaries[@]}"; do [ -s "$bin/$b" ] || return 1; done; }
+
+if ! complete; then
+  mkdir -p "$bin.partial"
+  export CGO_ENABLED=0 GOFLAGS=-trimpath
+  version_flags=""
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    version_flags+=" -X $pkg.gitVersion=v${KUBERNETES_VERSION} -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
+    minor=${KUBERNETES_VERSION#*.}; minor=${minor%%.*}
+    version_flags+=" -X $pkg.gitMinor=${minor} -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  build() { # module-dir ldflags package...
+    local dir=$1 flags=$2; shift 2
+    echo "local-cluster: building $* (once per pin set; cached in $bin)" >&2
+    (cd "$here/$dir" && go build -ldflags "-s -w $flags" -o "$bin.partial/" "$@")
+  }
+  [ -x "$bin.partial/etcd" ] || { build etcd "" go.etcd.io/etcd/server/v3 && mv "$bin.partial/server" "$bin.partial/etcd"; }
+  [ -x "$bin.partial/kwok" ] || build kwok "" sigs.k8s.io/kwok/cmd/kwok
+  [ -x "$bin.partial/kstatus" ] || build kstatus "" .
+  for b in kubectl kube-apiserver kube-scheduler kube-controller-manager; do
+    [ -x "$bin.partial/$b" ] || build kubernetes "$version_flags" "k8s.io/kubernetes/cmd/$b"
+  done
+  # kwok's own stages (from its module): Nodes become Ready and keep a heartbeat, pods become Running
+  # and Ready, finish and go away when deleted.
+  stages=$(cd "$here/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
+  for stage in node/fast/node-initialize node/heartbeat/node-heartbeat pod/fast/pod-ready \
+    pod/fast/pod-complete pod/fast/pod-delete; do
+    echo "---"
+    cat "$stages/$stage.yaml"
+  done > "$bin.partial/kwok-stages.yaml"
+  rm -rf "$bin" && mv "$bin.partial" "$bin"
+  # Other pin sets' builds are stale: keep the cache to one set of binaries (~430 MB).
+  find "$cache/bin" -mindepth 1 -maxdepth 1 ! -name "$pins_hash" -exec rm -rf {} +
+fi
+complete || { echo "local-cluster: build finished but $bin lacks a binary" >&2; exit 1; }
+echo "$bin"

@@ -1,0 +1,356 @@
+"""Trains small models on data bundled with scikit-learn and converts them with the real converters.
+
+Writes, per model, NAME.onnx and NAME.expected.json (the inputs of a few test rows, keyed by ONNX input name, and
+what the original library predicts for them) into the output folder. The scorer's tests serve each model and compare
+its answers with these. Run through make-models.sh, which builds the pinned virtual environment.
+
+  python make_models.py OUT_DIR            write the models
+  python make_models.py --check OUT_DIR    write into a temporary folder and fail if anything differs from OUT_DIR
+"""
+
+import filecmp
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+import onnxruntime
+from onnx import TensorProto, helper, numpy_helper
+from sklearn.compose import ColumnTransformer
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+# An opset and IR version that the scorer's ONNX Runtime (Java 1.23) and every recent runtime load.
+OPSET = {"": 17, "ai.onnx.ml": 3}
+IR_VERSION = 8
+# onnxmltools 1.16 converts up to opset 15.
+ONNXMLTOOLS_OPSET = 15
+TEST_ROWS = [0, 1, 50, 51, 100, 149]
+
+
+def finish(model, name, out, metadata=None):
+    """Makes the file byte-stable (no producer version drift) and records metadata the scorer reads."""
+    model.ir_version = IR_VERSION
+    model.graph.name = name  # onnxmltools names graphs with a random UUID
+    model.producer_name = "mlws test-models"
+    model.producer_version = "1"
+    del model.metadata_props[:]
+    for key, value in sorted((metadata or {}).items()):
+        model.metadata_props.append(onnx.StringStringEntryProto(key=key, value=value))
+    onnx.checker.check_model(model)
+    path = os.path.join(out, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(model.SerializeToString(deterministic=True))
+    return path
+
+
+def write_expected(out, name, kind, inputs, expected):
+    doc = {"model": name + ".onnx", "kind": kind, "inputs": inputs, "expected": expected}
+    with open(os.path.join(out, name + ".expected.json"), "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def runtime_outputs(path, feeds):
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    return session.run(None, feeds)
+
+
+def assert_close(name, got, want):
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    if not np.allclose(got, want, rtol=1e-5, atol=1e-5):
+        raise SystemExit(f"{name}: the converted model disagrees with the library: {got} vs {want}")
+
+
+def classifier_expected(model, x, classes=None):
+    return {
+        "predictions": model.predict(x).tolist(),
+        "probabilities": model.predict_proba(x).tolist(),
+        "classes": [c.item() if hasattr(c, "item") else c for c in (classes if classes is not None else model.classes_)],
+    }
+
+
+def iris():
+    data = load_iris()
+    return data.data.astype(np.float32), data.target, [str(n) for n in data.target_names]
+
+
+def sklearn_logistic(out):
+    from skl2onnx import to_onnx
+
+    x, y, names = iris()
+    test = x[TEST_ROWS]
+    model = LogisticRegression(max_iter=500).fit(x, y)
+    for name, options in [("sklearn-logreg-zipmap", None), ("sklearn-logreg-nozipmap", {"zipmap": False})]:
+        onx = to_onnx(model, x[:1], target_opset=OPSET, options={id(model): options} if options else None)
+        path = finish(onx, name, out)
+        label = runtime_outputs(path, {"X": test})[0]
+        assert_close(name, label, model.predict(test))
+        write_expected(out, name, "classifier", {"X": test.tolist()}, classifier_expected(model, test))
+
+    labelled = LogisticRegression(max_iter=500).fit(x, np.array(names)[y])
+    onx = to_onnx(labelled, x[:1], target_opset=OPSET)
+    path = finish(onx, "sklearn-logreg-strings", out)
+    if list(runtime_outputs(path, {"X": test})[0]) != list(labelled.predict(test)):
+        raise SystemExit("sklearn-logreg-strings: labels disagree")
+    write_expected(out, "sklearn-logreg-strings", "classifier", {"X": test.tolist()}, classifier_expected(labelled, test))
+
+
+def sklearn_forest(out):
+    from skl2onnx import to_onnx
+
+    data = load_breast_cancer()
+    x, y = data.data.astype(np.float32), data.target
+    test = x[[0, 1, 19, 20, 100, 300]]
+    model = RandomForestClassifier(n_estimators=3, max_depth=3, random_state=0, n_jobs=1).fit(x, y)
+    onx = to_onnx(model, x[:1], target_opset=OPSET, options={id(model): {"zipmap": False}})
+    path = finish(onx, "sklearn-forest-binary", out)
+    assert_close("forest", runtime_outputs(path, {"X": test})[1], model.predict_proba(test))
+    write_expected(out, "sklearn-forest-binary", "classifier", {"X": test.tolist()}, classifier_expected(model, test))
+
+
+def sklearn_regressors(out):
+    from skl2onnx import to_onnx
+
+    data = load_diabetes()
+    test_rows = [0, 1, 2, 3]
+    for name, dtype in [("sklearn-linear-regression", np.float32), ("sklearn-linear-regression-float64", np.float64)]:
+        x = data.data.astype(dtype)
+        model = LinearRegression().fit(x, data.target)
+        test = x[test_rows]
+        onx = to_onnx(model, x[:1], target_opset=OPSET)
+        path = finish(onx, name, out)
+        assert_close(name, runtime_outputs(path, {"X": test})[0].ravel(), model.predict(test))
+        write_expected(out, name, "regressor", {"X": test.tolist()}, {"predictions": model.predict(test).tolist()})
+
+
+def sklearn_two_inputs(out):
+    """A DataFrame pipeline: skl2onnx gives each column an input of its own, numeric and string, each [N, 1]."""
+    import pandas
+    from skl2onnx import to_onnx
+    from skl2onnx.common.data_types import FloatTensorType, StringTensorType
+
+    x, y, _ = iris()
+    frame = pandas.DataFrame({"petal_length": x[:, 2], "size": np.where(x[:, 3] > 1.0, "large", "small")})
+    pipe = Pipeline(
+        [
+            ("columns", ColumnTransformer([("num", StandardScaler(), ["petal_length"]), ("cat", OneHotEncoder(), ["size"])])),
+            ("classifier", LogisticRegression(max_iter=500)),
+        ]
+    ).fit(frame, y)
+    initial = [("petal_length", FloatTensorType([None, 1])), ("size", StringTensorType([None, 1]))]
+    onx = to_onnx(pipe, initial_types=initial, target_opset=OPSET)
+    path = finish(onx, "sklearn-two-inputs", out)
+    test = frame.iloc[TEST_ROWS]
+    inputs = {
+        "petal_length": test[["petal_length"]].to_numpy(dtype=np.float32),
+        "size": test[["size"]].to_numpy(dtype=object),
+    }
+    assert_close("two-inputs", runtime_outputs(path, inputs)[0], pipe.predict(test))
+    expected = classifier_expected(pipe, test)
+    write_expected(out, "sklearn-two-inputs", "classifier", {k: v.tolist() for k, v in inputs.items()}, expected)
+
+
+def lightgbm_classifier(out):
+    import lightgbm
+    from onnxmltools import convert_lightgbm
+    from onnxmltools.convert.common.data_types import FloatTensorType
+
+    x, y, _ = iris()
+    test = x[TEST_ROWS]
+    model = lightgbm.LGBMClassifier(
+        n_estimators=5, num_leaves=4, min_child_samples=5, n_jobs=1, deterministic=True, verbose=-1
+    ).fit(x, y)
+    onx = convert_lightgbm(model, initial_types=[("input", FloatTensorType([None, 4]))], target_opset=ONNXMLTOOLS_OPSET)
+    path = finish(onx, "lightgbm-classifier", out)
+    assert_close("lightgbm", runtime_outputs(path, {"input": test})[0], model.predict(test))
+    write_expected(out, "lightgbm-classifier", "classifier", {"input": test.tolist()}, classifier_expected(model, test))
+
+
+def xgboost_classifier(out):
+    import xgboost
+    from onnxmltools import convert_xgboost
+    from onnxmltools.convert.common.data_types import FloatTensorType
+
+    x, y, _ = iris()
+    test = x[TEST_ROWS]
+    model = xgboost.XGBClassifier(n_estimators=5, max_depth=2, n_jobs=1, random_state=0).fit(x, y)
+    onx = convert_xgboost(model, initial_types=[("input", FloatTensorType([None, 4]))], target_opset=ONNXMLTOOLS_OPSET)
+    path = finish(onx, "xgboost-classifier", out)
+    assert_close("xgboost", runtime_outputs(path, {"input": test})[1], model.predict_proba(test))
+    write_expected(out, "xgboost-classifier", "classifier", {"input": test.tolist()}, classifier_expected(model, test))
+
+
+def mlp_logits(out):
+    """A PyTorch-style MLP (Gemm, Relu, Gemm to logits), its weights trained by scikit-learn, written with onnx.helper."""
+    x, y, names = iris()
+    test = x[TEST_ROWS]
+    mlp = MLPClassifier(hidden_layer_sizes=(8,), max_iter=2000, random_state=0).fit(x, y)
+    (w1, w2), (b1, b2) = mlp.coefs_, mlp.intercepts_
+    inits = [numpy_helper.from_array(a.astype(np.float32), n) for a, n in [(w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2")]]
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gemm", ["input", "w1", "b1"], ["hidden"]),
+            helper.make_node("Relu", ["hidden"], ["activated"]),
+            helper.make_node("Gemm", ["activated", "w2", "b2"], ["logits"]),
+        ],
+        "mlp",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch_size", 4])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", 3])],
+        inits,
+    )
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = finish(onx, "pytorch-style-mlp-logits", out, {"labels": ",".join(names)})
+    hidden = np.maximum(test.astype(np.float64) @ w1 + b1, 0)
+    logits = hidden @ w2 + b2
+    assert_close("mlp", runtime_outputs(path, {"input": test})[0], logits)
+    expected = {"predictions": [names[i] for i in mlp.predict(test)], "probabilities": logits.tolist(), "classes": names}
+    write_expected(out, "pytorch-style-mlp-logits", "classifier", {"input": test.tolist()}, expected)
+
+
+def token_ids(out):
+    """A Hugging Face-shaped encoder: int64 input_ids and attention_mask [batch, sequence] to hidden states."""
+    rng = np.random.default_rng(7)
+    vocab, hidden = 16, 4
+    embeddings = rng.normal(size=(vocab, hidden)).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gather", ["embeddings", "input_ids"], ["token_vectors"]),
+            helper.make_node("Cast", ["attention_mask"], ["mask_float"], to=TensorProto.FLOAT),
+            helper.make_node("Unsqueeze", ["mask_float", "last_axis"], ["mask_column"]),
+            helper.make_node("Mul", ["token_vectors", "mask_column"], ["last_hidden_state"]),
+            helper.make_node("ReduceSum", ["last_hidden_state", "sequence_axis"], ["summed"], keepdims=0),
+            helper.make_node("ReduceSum", ["mask_column", "sequence_axis"], ["counts"], keepdims=0),
+            helper.make_node("Div", ["summed", "counts"], ["pooler_output"]),
+        ],
+        "encoder",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"]),
+        ],
+        [
+            helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", hidden]),
+            helper.make_tensor_value_info("pooler_output", TensorProto.FLOAT, ["batch", hidden]),
+        ],
+        [
+            numpy_helper.from_array(embeddings, "embeddings"),
+            numpy_helper.from_array(np.array([-1], dtype=np.int64), "last_axis"),
+            numpy_helper.from_array(np.array([1], dtype=np.int64), "sequence_axis"),
+        ],
+    )
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = finish(onx, "token-ids-encoder", out)
+    ids = np.array([[1, 5, 9, 0], [3, 3, 2, 15]], dtype=np.int64)
+    mask = np.array([[1, 1, 1, 0], [1, 1, 1, 1]], dtype=np.int64)
+    states = embeddings[ids] * mask[:, :, None]
+    pooled = states.sum(axis=1) / mask.sum(axis=1, keepdims=True)
+    got = runtime_outputs(path, {"input_ids": ids, "attention_mask": mask})
+    assert_close("token-ids", got[0], states)
+    assert_close("token-ids", got[1], pooled)
+    expected = {"outputs": {"last_hidden_state": states.tolist(), "pooler_output": pooled.tolist()}}
+    write_expected(out, "token-ids-encoder", "generic", {"input_ids": ids.tolist(), "attention_mask": mask.tolist()}, expected)
+
+
+def typed_inputs(out):
+    """int32 and bool inputs: counts where the flag is set, and their row totals."""
+    graph = helper.make_graph(
+        [
+            helper.make_node("Cast", ["flags"], ["flags_int"], to=TensorProto.INT32),
+            helper.make_node("Mul", ["counts", "flags_int"], ["masked"]),
+            helper.make_node("Cast", ["masked"], ["masked_float"], to=TensorProto.DOUBLE),
+            helper.make_node("ReduceSum", ["masked_float", "row_axis"], ["total"], keepdims=0),
+        ],
+        "typed",
+        [
+            helper.make_tensor_value_info("counts", TensorProto.INT32, [None, 3]),
+            helper.make_tensor_value_info("flags", TensorProto.BOOL, [None, 3]),
+        ],
+        [
+            helper.make_tensor_value_info("masked", TensorProto.INT32, [None, 3]),
+            helper.make_tensor_value_info("total", TensorProto.DOUBLE, [None]),
+        ],
+        [numpy_helper.from_array(np.array([1], dtype=np.int64), "row_axis")],
+    )
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = finish(onx, "int32-bool-inputs", out)
+    counts = np.array([[1, 2, 3], [40, 50, 60]], dtype=np.int32)
+    flags = np.array([[True, False, True], [False, True, True]])
+    masked = counts * flags
+    got = runtime_outputs(path, {"counts": counts, "flags": flags})
+    assert_close("typed", got[0], masked)
+    expected = {"outputs": {"masked": masked.tolist(), "total": masked.sum(axis=1).astype(float).tolist()}}
+    write_expected(out, "int32-bool-inputs", "generic", {"counts": counts.tolist(), "flags": flags.tolist()}, expected)
+
+
+def fails_on_odd_batch(out):
+    """Reshapes [batch, 2] to [-1, 4]: ONNX Runtime fails at run time when the batch is odd (the scorer's 500 path)."""
+    graph = helper.make_graph(
+        [helper.make_node("Reshape", ["x", "pairs"], ["paired"])],
+        "fails",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 2])],
+        [helper.make_tensor_value_info("paired", TensorProto.FLOAT, [None, 4])],
+        [numpy_helper.from_array(np.array([-1, 4], dtype=np.int64), "pairs")],
+    )
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = finish(onx, "fails-on-odd-batch", out, {"mlws.kind": "generic"})
+    x = np.array([[1, 2], [3, 4]], dtype=np.float32)
+    expected = {"outputs": {"paired": runtime_outputs(path, {"x": x})[0].tolist()}}
+    write_expected(out, "fails-on-odd-batch", "generic", {"x": x.tolist()}, expected)
+
+
+def unservable_uint8_input(out):
+    """An image-style uint8 input the scorer does not take: start-up must refuse it, naming the input."""
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["pixels"], ["scaled"], to=TensorProto.FLOAT)],
+        "unservable",
+        [helper.make_tensor_value_info("pixels", TensorProto.UINT8, [None, 4])],
+        [helper.make_tensor_value_info("scaled", TensorProto.FLOAT, [None, 4])],
+    )
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    finish(onx, "unservable-uint8-input", out)
+
+
+def make_all(out):
+    os.makedirs(out, exist_ok=True)
+    sklearn_logistic(out)
+    sklearn_forest(out)
+    sklearn_regressors(out)
+    sklearn_two_inputs(out)
+    lightgbm_classifier(out)
+    xgboost_classifier(out)
+    mlp_logits(out)
+    token_ids(out)
+    typed_inputs(out)
+    fails_on_odd_batch(out)
+    unservable_uint8_input(out)
+
+
+def check(committed):
+    with tempfile.TemporaryDirectory() as fresh:
+        make_all(fresh)
+        names = sorted(os.listdir(fresh))
+        match, mismatch, errors = filecmp.cmpfiles(committed, fresh, names, shallow=False)
+        extra = sorted(set(os.listdir(committed)) - set(names) - {"README.md"})
+        if mismatch or errors or extra:
+            raise SystemExit(f"test models differ from what the converters write: changed {mismatch}, "
+                             f"missing {errors}, not written by the script {extra}")
+        print(f"{len(match)} files identical to what the converters write")
+
+
+if __name__ == "__main__":
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # skl2onnx orders some sets of names by hash: a fixed seed makes the files byte-stable.
+        os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, "PYTHONHASHSEED": "0"})
+    onnxruntime.set_default_logger_severity(3)
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        check(sys.argv[2])
+    elif len(sys.argv) == 2:
+        make_all(sys.argv[1])
+    else:
+        raise SystemExit(__doc__)
