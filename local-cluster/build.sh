@@ -15,7 +15,7 @@ complete() { for b in "${binaries[@]}"; do [ -s "$bin/$b" ] || return 1; done; }
 
 if ! complete; then
   mkdir -p "$bin.partial"
-  export CGO_ENABLED=0 GOFLAGS=-trimpath
+  export CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false"
   version_flags=""
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     version_flags+=" -X $pkg.gitVersion=v${KUBERNETES_VERSION} -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 )
 
@@ -23,17 +24,19 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	var obj unstructured.Unstructured
-	if err := json.Unmarshal(raw, &obj.Object); err != nil {
-		fail(fmt.Errorf("stdin is not a JSON object: %w", err))
+	// The Kubernetes JSON decoder keeps integers as int64, as kstatus expects.
+	decoded, err := runtime.Decode(unstructured.UnstructuredJSONScheme, raw)
+	if err != nil {
+		fail(fmt.Errorf("stdin is not a Kubernetes object or list: %w", err))
 	}
-	objects := []unstructured.Unstructured{obj}
-	if obj.IsList() {
-		list, err := obj.ToList()
-		if err != nil {
-			fail(err)
-		}
-		objects = list.Items
+	var objects []unstructured.Unstructured
+	switch value := decoded.(type) {
+	case *unstructured.UnstructuredList:
+		objects = value.Items
+	case *unstructured.Unstructured:
+		objects = []unstructured.Unstructured{*value}
+	default:
+		fail(fmt.Errorf("unexpected %T", decoded))
 	}
 	out := json.NewEncoder(os.Stdout)
 	for i := range objects {

@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mlws.api.v1alpha1.AppInsightsState;
-import io.mlws.operator.apiserver.ApiFaults;
+import io.mlws.operator.cluster.FaultProxy;
+import io.mlws.operator.cluster.LocalCluster;
 import io.mlws.operator.dependent.ScorerNames;
 import io.mlws.operator.status.StatusConditions;
 import java.time.Duration;
@@ -24,10 +25,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Faults injected at the test API server into the operator's own requests: conflicts, server
- * errors, slow answers, dropped watches, and an operator restart in the middle of a rollout. Each
- * scenario must end converged: every object as the specs say, exactly once, owned by its
- * MLWebService, nothing orphaned, and every status Ready at its generation.
+ * Faults on the way between the operator and the real kube-apiserver, injected by a {@link
+ * FaultProxy} in front of it and counted there: conflicts, server errors, slow answers, dropped
+ * watches; and an operator restart in the middle of a rollout. Each scenario must end converged:
+ * every object as the specs say, owned by its MLWebService, and every status Ready (the real
+ * deployment controller and kwok) at its generation.
  */
 class FaultToleranceIT {
   static final Duration CONVERGENCE = Duration.ofSeconds(90);
@@ -37,52 +39,71 @@ class FaultToleranceIT {
     return Stream.of(
         Arguments.of(
             "a fifth of writes refused with 409",
-            (Consumer<ApiFaults>) f -> f.failWrites(0.2, 409)),
+            (Consumer<FaultProxy>) f -> f.failWrites(0.2, 409)),
         Arguments.of(
             "a fifth of writes refused with 500",
-            (Consumer<ApiFaults>) f -> f.failWrites(0.2, 500)),
+            (Consumer<FaultProxy>) f -> f.failWrites(0.2, 500)),
         Arguments.of(
             "every answer 100 ms late",
-            (Consumer<ApiFaults>) f -> f.slowDown(Duration.ofMillis(100))));
+            (Consumer<FaultProxy>) f -> f.slowDown(Duration.ofMillis(100))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("faults")
-  void convergesThroughFaultyAnswers(String fault, Consumer<ApiFaults> inject) throws Exception {
-    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
-      inject.accept(harness.api.faults());
+  void convergesThroughFaultyAnswers(String fault, Consumer<FaultProxy> inject) throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
+        OperatorHarness harness = throughProxy(proxy)) {
+      inject.accept(proxy);
       deployAndUpdateFleet(harness);
-      assertConverged(harness);
+      assertConverged(harness, proxy);
+      if (!fault.contains("late")) {
+        assertThat(proxy.injectedFaults()).as("faults injected at the proxy").isPositive();
+      }
     }
+  }
+
+  static OperatorHarness throughProxy(FaultProxy proxy) {
+    return new OperatorHarness(
+        "faults-it",
+        OperatorConfig.defaults(),
+        new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build());
   }
 
   @Test
   void convergesAfterItsWatchesDrop() throws Exception {
-    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
+    try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
+        OperatorHarness harness = throughProxy(proxy)) {
       deployFleet(harness);
       awaitDeployments(harness);
-      harness.api.restartDroppingWatches();
+      assertThat(proxy.dropWatches()).as("watches open at the proxy, now dropped").isPositive();
       updateFleet(harness);
-      assertConverged(harness);
+      assertConverged(harness, proxy);
     }
   }
 
   @Test
   void convergesWhenRestartedInTheMiddleOfARollout() throws Exception {
-    try (OperatorHarness harness = new OperatorHarness(OperatorConfig.defaults())) {
+    try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
+        OperatorHarness harness = throughProxy(proxy)) {
       deployFleet(harness);
       awaitDeployments(harness);
-      harness.api.faults().slowDown(Duration.ofMillis(50));
+      // Hold f4's Deployment back so that the rollout is certainly under way when the operator
+      // stops.
+      proxy.failWritesTo("/deployments/f4");
       updateFleet(harness);
-      Thread.sleep(150);
+      await().atMost(CONVERGENCE).until(() -> fleetChangesApplied(harness) == FLEET.size() - 1);
       harness.operator.stop();
-      harness.api.faults().clear();
+      assertThat(fleetChangesApplied(harness))
+          .as("the rollout was under way when the operator stopped: some changes applied, not all")
+          .isEqualTo(FLEET.size() - 1);
+      assertThat(proxy.injectedFaults()).as("f4's writes refused at the proxy").isPositive();
+      proxy.clear();
       MlwsOperator successor =
-          OperatorWiring.build(
-              harness.api.operatorClient(), OperatorConfig.defaults(), new SimpleMeterRegistry());
-      successor.start();
+          harness.startOperator(
+              new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build(),
+              OperatorConfig.defaults());
       try {
-        assertConverged(harness);
+        assertConverged(harness, proxy);
       } finally {
         successor.stop();
       }
@@ -123,28 +144,27 @@ class FaultToleranceIT {
         .until(() -> FLEET.stream().allMatch(n -> harness.deployment(n) != null));
   }
 
-  static void assertConverged(OperatorHarness harness) {
+  /** How many of the fleet's four updates are in the cluster's objects. */
+  static int fleetChangesApplied(OperatorHarness harness) {
+    Deployment f1 = harness.deployment("f1");
+    Deployment f4 = harness.deployment("f4");
+    var f2 = harness.autoscaler("f2");
+    var f3 = harness.client.configMaps().inNamespace(harness.ns).withName("f3-settings").get();
+    int applied = 0;
+    applied += f1 != null && !harness.envNames(f1).contains("JAVA_TOOL_OPTIONS") ? 1 : 0;
+    applied += f4 != null && Integer.valueOf(2).equals(f4.getSpec().getReplicas()) ? 1 : 0;
+    applied += f2 != null && f2.getSpec().getMaxReplicas() == 5 ? 1 : 0;
+    applied +=
+        f3 != null && f3.getData().get("settings.json").contains("\"enabled\" : false") ? 1 : 0;
+    return applied;
+  }
+
+  static void assertConverged(OperatorHarness harness, FaultProxy proxy) {
     await()
         .atMost(CONVERGENCE)
         .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              Deployment f1 = harness.deployment("f1");
-              Deployment f4 = harness.deployment("f4");
-              var f2 = harness.autoscaler("f2");
-              var f3 =
-                  harness.client.configMaps().inNamespace("test").withName("f3-settings").get();
-              return f1 != null
-                  && !harness.envNames(f1).contains("JAVA_TOOL_OPTIONS")
-                  && f4 != null
-                  && Integer.valueOf(2).equals(f4.getSpec().getReplicas())
-                  && f2 != null
-                  && f2.getSpec().getMaxReplicas() == 5
-                  && f3 != null
-                  && f3.getData().get("settings.json").contains("\"enabled\" : false");
-            });
-    harness.api.faults().clear();
-    FLEET.forEach(harness::markDeploymentAvailable);
+        .until(() -> fleetChangesApplied(harness) == FLEET.size());
+    proxy.clear();
     await()
         .atMost(CONVERGENCE)
         .pollInterval(Duration.ofMillis(200))
@@ -170,21 +190,21 @@ class FaultToleranceIT {
                     .client
                     .apps()
                     .deployments()
-                    .inNamespace("test")
+                    .inNamespace(harness.ns)
                     .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
                     .list()
                     .getItems(),
                 harness
                     .client
                     .services()
-                    .inNamespace("test")
+                    .inNamespace(harness.ns)
                     .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
                     .list()
                     .getItems(),
                 harness
                     .client
                     .configMaps()
-                    .inNamespace("test")
+                    .inNamespace(harness.ns)
                     .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
                     .list()
                     .getItems(),
@@ -193,7 +213,7 @@ class FaultToleranceIT {
                     .autoscaling()
                     .v2()
                     .horizontalPodAutoscalers()
-                    .inNamespace("test")
+                    .inNamespace(harness.ns)
                     .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
                     .list()
                     .getItems(),
@@ -202,7 +222,7 @@ class FaultToleranceIT {
                     .policy()
                     .v1()
                     .podDisruptionBudget()
-                    .inNamespace("test")
+                    .inNamespace(harness.ns)
                     .withLabel(ScorerNames.MANAGED_BY_LABEL, ScorerNames.MANAGED_BY)
                     .list()
                     .getItems())

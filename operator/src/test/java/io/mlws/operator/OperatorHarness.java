@@ -13,55 +13,84 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.apiserver.TestApiServer;
+import io.mlws.operator.cluster.AuditLog;
+import io.mlws.operator.cluster.LocalCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The real operator, wired as in production, running against a {@link TestApiServer}. */
+/**
+ * The real operator, wired as in production, against the real local control plane: as its
+ * ServiceAccount bound to the shipped deploy/rbac (the real authorizer decides), reconciling one
+ * namespace of its own that the harness creates and deletes.
+ */
 final class OperatorHarness implements AutoCloseable {
-  static final String NS = TestApiServer.NAMESPACE;
-
-  final TestApiServer api;
+  final LocalCluster cluster;
+  final String ns;
   final KubernetesClient client;
   final KubernetesClient operatorClient;
   final MlwsOperator operator;
 
-  OperatorHarness(OperatorConfig config) {
-    api = TestApiServer.start();
-    client = api.client();
-    operatorClient = api.operatorClient();
-    operator = OperatorWiring.build(operatorClient, config, new SimpleMeterRegistry());
-    operator.start();
+  OperatorHarness(String namespacePrefix, OperatorConfig config) {
+    this(namespacePrefix, config, LocalCluster.shared().asOperator());
+  }
+
+  /** With the operator's own client, e.g. one that goes through a {@code FaultProxy}. */
+  OperatorHarness(String namespacePrefix, OperatorConfig config, KubernetesClient operatorClient) {
+    cluster = LocalCluster.shared();
+    ns = cluster.createNamespace(namespacePrefix);
+    client = cluster.admin();
+    this.operatorClient = operatorClient;
+    operator = startOperator(operatorClient, config);
+  }
+
+  /** Starts another operator on this harness's namespace, e.g. a successor after a stop. */
+  MlwsOperator startOperator(KubernetesClient operatorClient, OperatorConfig config) {
+    OperatorConfig scoped =
+        new OperatorConfig(
+            config.scorerImage(),
+            config.agentPath(),
+            config.defaultAppInsightsSecret(),
+            Set.of(ns),
+            config.leaderElection(),
+            config.leaseName(),
+            config.leaseNamespace(),
+            config.healthPort());
+    MlwsOperator started = OperatorWiring.build(operatorClient, scoped, new SimpleMeterRegistry());
+    started.start();
+    return started;
   }
 
   MLWebService apply(String yaml) {
-    return apply(client, yaml);
-  }
-
-  static MLWebService apply(KubernetesClient client, String yaml) {
     MLWebService mlws = client.getKubernetesSerialization().unmarshal(yaml, MLWebService.class);
-    return client.resources(MLWebService.class).inNamespace(NS).resource(mlws).create();
+    mlws.getMetadata().setNamespace(ns);
+    return client.resources(MLWebService.class).inNamespace(ns).resource(mlws).create();
   }
 
   MLWebService mergePatch(String name, String json) {
-    return mergePatch(client, name, json);
-  }
-
-  static MLWebService mergePatch(KubernetesClient client, String name, String json) {
     return client
         .resources(MLWebService.class)
-        .inNamespace(NS)
+        .inNamespace(ns)
         .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
   MLWebService get(String name) {
-    return client.resources(MLWebService.class).inNamespace(NS).withName(name).get();
+    return client.resources(MLWebService.class).inNamespace(ns).withName(name).get();
   }
 
   Deployment deployment(String name) {
-    return client.apps().deployments().inNamespace(NS).withName(name).get();
+    return client.apps().deployments().inNamespace(ns).withName(name).get();
+  }
+
+  /**
+   * Write requests the operator's ServiceAccount made in this namespace, as the server audited
+   * them.
+   */
+  List<AuditLog.Entry> operatorWrites() {
+    return new AuditLog(cluster.stateDir().resolve("logs/audit.log"))
+        .writes(LocalCluster.OPERATOR_USER, ns);
   }
 
   Deployment awaitDeployment(String name) {
@@ -70,40 +99,15 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   void createSecret(String name, Map<String, String> stringData) {
-    createSecret(client, name, stringData);
-  }
-
-  static void createSecret(KubernetesClient client, String name, Map<String, String> stringData) {
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
             .withName(name)
-            .withNamespace(NS)
+            .withNamespace(ns)
             .endMetadata()
             .withStringData(stringData)
             .build();
-    client.secrets().inNamespace(NS).resource(secret).create();
-  }
-
-  /** Plays the Deployment controller: every desired replica updated, ready and available. */
-  void markDeploymentAvailable(String name) {
-    Deployment deployment = deployment(name);
-    int replicas =
-        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
-    deployment.setStatus(
-        new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .withReplicas(replicas)
-            .withUpdatedReplicas(replicas)
-            .withReadyReplicas(replicas)
-            .withAvailableReplicas(replicas)
-            .addNewCondition()
-            .withType("Available")
-            .withStatus("True")
-            .withReason("MinimumReplicasAvailable")
-            .endCondition()
-            .build());
-    client.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
+    client.secrets().inNamespace(ns).resource(secret).create();
   }
 
   HorizontalPodAutoscaler autoscaler(String name) {
@@ -111,17 +115,17 @@ final class OperatorHarness implements AutoCloseable {
         .autoscaling()
         .v2()
         .horizontalPodAutoscalers()
-        .inNamespace(NS)
+        .inNamespace(ns)
         .withName(name)
         .get();
   }
 
   PodDisruptionBudget budget(String name) {
-    return client.policy().v1().podDisruptionBudget().inNamespace(NS).withName(name).get();
+    return client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name).get();
   }
 
   List<Event> eventsFor(String name) {
-    return client.v1().events().inNamespace(NS).list().getItems().stream()
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
         .toList();
   }
@@ -136,6 +140,7 @@ final class OperatorHarness implements AutoCloseable {
   public void close() {
     operator.stop();
     operatorClient.close();
-    api.close();
+    cluster.deleteNamespace(ns);
+    client.close();
   }
 }

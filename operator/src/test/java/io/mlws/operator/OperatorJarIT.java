@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlws.operator.apiserver.OperatorJar;
-import io.mlws.operator.apiserver.TestApiServer;
+import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.cluster.OperatorJar;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -35,24 +35,32 @@ class OperatorJarIT {
   @Test
   void runsAgainstTheKubeconfigContext() throws Exception {
     assertThat(JAR).exists();
-    try (TestApiServer api = TestApiServer.start()) {
+    LocalCluster cluster = LocalCluster.shared();
+    String ns = cluster.createNamespace("jar-it");
+    try (var client = cluster.admin()) {
       int healthPort = freePort();
       Path log = home.resolve("operator.log");
       Process operator =
           OperatorJar.start(
-              api,
+              cluster,
               home,
               Map.of(
-                  "MLWS_HEALTH_PORT", String.valueOf(healthPort),
-                  "MLWS_LEADER_ELECTION", "true",
-                  "MLWS_LEASE_NAMESPACE", TestApiServer.NAMESPACE,
-                  "MLWS_DEFAULT_APPINSIGHTS_SECRET", "shared",
-                  "MLWS_LOG_FORMAT", "JSON"));
+                  "MLWS_HEALTH_PORT",
+                  String.valueOf(healthPort),
+                  "MLWS_LEADER_ELECTION",
+                  "true",
+                  "MLWS_LEASE_NAMESPACE",
+                  LocalCluster.OPERATOR_NAMESPACE,
+                  "MLWS_WATCH_NAMESPACES",
+                  ns,
+                  "MLWS_DEFAULT_APPINSIGHTS_SECRET",
+                  "shared",
+                  "MLWS_LOG_FORMAT",
+                  "JSON"));
       try {
-        var client = api.client();
         client
             .secrets()
-            .inNamespace("test")
+            .inNamespace(ns)
             .resource(
                 new io.fabric8.kubernetes.api.model.SecretBuilder()
                     .withNewMetadata()
@@ -63,7 +71,7 @@ class OperatorJarIT {
             .create();
         client
             .resources(io.mlws.api.v1alpha1.MLWebService.class)
-            .inNamespace("test")
+            .inNamespace(ns)
             .resource(
                 client
                     .getKubernetesSerialization()
@@ -71,7 +79,7 @@ class OperatorJarIT {
                         """
                         apiVersion: mlws.io/v1alpha1
                         kind: MLWebService
-                        metadata: {name: from-jar, namespace: test}
+                        metadata: {name: from-jar}
                         spec:
                           model: {uri: "file:///opt/mlws/models/iris.onnx"}
                           appInsights: {enabled: true}
@@ -84,7 +92,7 @@ class OperatorJarIT {
               .atMost(Duration.ofSeconds(60))
               .until(
                   () ->
-                      client.apps().deployments().inNamespace("test").withName("from-jar").get()
+                      client.apps().deployments().inNamespace(ns).withName("from-jar").get()
                           != null);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
           throw new AssertionError("no Deployment; operator log:\n" + Files.readString(log), e);
@@ -93,7 +101,7 @@ class OperatorJarIT {
             client
                 .apps()
                 .deployments()
-                .inNamespace("test")
+                .inNamespace(ns)
                 .withName("from-jar")
                 .get()
                 .getSpec()
@@ -108,7 +116,12 @@ class OperatorJarIT {
                   assertThat(e.getName()).isEqualTo("APPLICATIONINSIGHTS_CONNECTION_STRING");
                   assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shared");
                 });
-        assertThat(client.leases().inNamespace("test").withName("mlws-operator-leader").get())
+        assertThat(
+                client
+                    .leases()
+                    .inNamespace(LocalCluster.OPERATOR_NAMESPACE)
+                    .withName("mlws-operator-leader")
+                    .get())
             .as("leader election Lease")
             .isNotNull();
 

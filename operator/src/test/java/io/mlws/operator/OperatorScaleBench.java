@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.apiserver.ApiRequest;
-import io.mlws.operator.apiserver.OperatorJar;
-import io.mlws.operator.apiserver.TestApiServer;
+import io.mlws.operator.cluster.AuditLog;
+import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.cluster.OperatorJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,15 +18,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator at scale: the packaged operator.jar in its own JVM against the test API server in
- * this one. 1,000 MLWebServices created at once, time until every dependent exists and every status
- * is written, API requests per object, writes while nothing changes, heap and RSS, and toggle
- * latency. A benchmark, not a test: it runs only with -Dmlws.bench=true (see bench/README.md) and
- * writes target/bench/operator-scale.md.
+ * The operator at scale: the packaged operator.jar in its own JVM, as its ServiceAccount, against
+ * the real local control plane (requests counted in the real server's audit log). 1,000
+ * MLWebServices created at once, time until every dependent exists and every status is written, API
+ * requests per object, writes while nothing changes, heap and RSS, and toggle latency. A benchmark,
+ * not a test: it runs only with -Dmlws.bench=true (see bench/README.md) and writes
+ * target/bench/operator-scale.md.
  */
 class OperatorScaleBench {
   static final int OBJECTS = Integer.getInteger("mlws.bench.objects", 1000);
@@ -34,37 +37,55 @@ class OperatorScaleBench {
   void thousandServices() throws Exception {
     assumeTrue(Boolean.getBoolean("mlws.bench"), "benchmarks run only with -Dmlws.bench=true");
     List<String> report = new ArrayList<>();
-    try (TestApiServer api = TestApiServer.start()) {
+    LocalCluster cluster = LocalCluster.shared();
+    String ns = cluster.createNamespace("scale-bench");
+    AuditLog audit = new AuditLog(cluster.stateDir().resolve("logs/audit.log"));
+    try (KubernetesClient api = cluster.admin()) {
       Path home = Files.createTempDirectory("mlws-bench");
-      Process operator = OperatorJar.start(api, home, Map.of("MLWS_HEALTH_PORT", "0"));
+      Process operator =
+          OperatorJar.start(
+              cluster, home, Map.of("MLWS_HEALTH_PORT", "0", "MLWS_WATCH_NAMESPACES", ns));
       try {
-        OperatorHarness.createSecret(
-            api.client(),
-            "ai",
-            Map.of("connection-string", "InstrumentationKey=00000000-0000-0000-0000-000000000002"));
+        api.secrets()
+            .inNamespace(ns)
+            .resource(
+                new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata()
+                    .withName("ai")
+                    .endMetadata()
+                    .withStringData(
+                        Map.of(
+                            "connection-string",
+                            "InstrumentationKey=00000000-0000-0000-0000-000000000002"))
+                    .build())
+            .create();
         long start = System.nanoTime();
         for (int i = 0; i < OBJECTS; i++) {
-          OperatorHarness.apply(
-              api.client(), MLWebServiceOperatorIT.service("s" + i, "replicas: 2"));
+          MLWebService mlws =
+              api.getKubernetesSerialization()
+                  .unmarshal(
+                      MLWebServiceOperatorIT.service("s" + i, "replicas: 2"), MLWebService.class);
+          mlws.getMetadata().setNamespace(ns);
+          api.resources(MLWebService.class).inNamespace(ns).resource(mlws).create();
         }
         long created = System.nanoTime();
         await()
             .atMost(Duration.ofMinutes(10))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> allConverged(api));
+            .until(() -> allConverged(api, ns));
         long converged = System.nanoTime();
-        List<ApiRequest> untilConverged = operatorRequests(api);
-        long writes = untilConverged.stream().filter(r -> !READS.contains(r.verb())).count();
+        List<AuditLog.Entry> untilConverged = operatorRequests(audit);
+        long writes = untilConverged.stream().filter(AuditLog.Entry::isWrite).count();
 
         Thread.sleep(IDLE_SECONDS * 1000L);
-        List<ApiRequest> idle =
-            operatorRequests(api).subList(untilConverged.size(), operatorRequests(api).size());
-        long idleWrites = idle.stream().filter(r -> !READS.contains(r.verb())).count();
+        List<AuditLog.Entry> all = operatorRequests(audit);
+        List<AuditLog.Entry> idle = all.subList(untilConverged.size(), all.size());
+        long idleWrites = idle.stream().filter(AuditLog.Entry::isWrite).count();
 
         long rssMiB = rssKiB(operator.pid()) >> 10;
         String heap = heapAfterGc(operator.pid());
 
-        List<Long> toggles = toggleLatencies(api);
+        List<Long> toggles = toggleLatencies(api, ns);
         Collections.sort(toggles);
 
         report.add("| measure | value | target |");
@@ -105,17 +126,15 @@ class OperatorScaleBench {
     }
   }
 
-  static final Set<String> READS = Set.of("get", "list", "watch");
-
-  static List<ApiRequest> operatorRequests(TestApiServer api) {
-    return api.requests().stream()
-        .filter(r -> r.userAgent().startsWith(OperatorWiring.USER_AGENT))
+  /** Every request of the operator's ServiceAccount so far, from the real server's audit log. */
+  static List<AuditLog.Entry> operatorRequests(AuditLog audit) {
+    return audit.entries().stream()
+        .filter(e -> e.user().equals(LocalCluster.OPERATOR_USER))
         .toList();
   }
 
-  static boolean allConverged(TestApiServer api) {
-    var client = api.client();
-    var services = client.resources(MLWebService.class).inNamespace("test").list().getItems();
+  static boolean allConverged(KubernetesClient client, String ns) {
+    var services = client.resources(MLWebService.class).inNamespace(ns).list().getItems();
     long withStatus =
         services.stream()
             .filter(
@@ -125,11 +144,11 @@ class OperatorScaleBench {
                             .getGeneration()
                             .equals(m.getStatus().getObservedGeneration()))
             .count();
-    int deployments = client.apps().deployments().inNamespace("test").list().getItems().size();
+    int deployments = client.apps().deployments().inNamespace(ns).list().getItems().size();
     int budgets =
-        client.policy().v1().podDisruptionBudget().inNamespace("test").list().getItems().size();
-    int configMaps = client.configMaps().inNamespace("test").list().getItems().size();
-    int svc = client.services().inNamespace("test").list().getItems().size();
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems().size();
+    int configMaps = client.configMaps().inNamespace(ns).list().getItems().size();
+    int svc = client.services().inNamespace(ns).list().getItems().size();
     return withStatus == OBJECTS
         && deployments == OBJECTS
         && budgets == OBJECTS
@@ -137,21 +156,23 @@ class OperatorScaleBench {
         && svc == OBJECTS;
   }
 
-  static List<Long> toggleLatencies(TestApiServer api) throws InterruptedException {
+  static List<Long> toggleLatencies(KubernetesClient client, String ns)
+      throws InterruptedException {
     String name = "s0";
-    OperatorHarness.mergePatch(
-        api.client(),
-        name,
+    var resource = client.resources(MLWebService.class).inNamespace(ns).withName(name);
+    resource.patch(
+        PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"appInsights\":{\"connectionStringSecretRef\":{\"name\":\"ai\"}}}}");
     List<Long> latencies = new ArrayList<>();
     for (int i = 0; i < TOGGLES; i++) {
       boolean on = i % 2 == 0;
       long start = System.nanoTime();
-      OperatorHarness.mergePatch(
-          api.client(), name, "{\"spec\":{\"appInsights\":{\"enabled\":" + on + "}}}");
+      resource.patch(
+          PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"appInsights\":{\"enabled\":" + on + "}}}");
       long deadline = start + Duration.ofSeconds(30).toNanos();
       while (OperatorHarness.envNames(
-                  api.client().apps().deployments().inNamespace("test").withName(name).get())
+                  client.apps().deployments().inNamespace(ns).withName(name).get())
               .contains("JAVA_TOOL_OPTIONS")
           != on) {
         if (System.nanoTime() > deadline) {

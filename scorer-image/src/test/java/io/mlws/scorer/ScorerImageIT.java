@@ -33,7 +33,8 @@ class ScorerImageIT {
             "target/scorer.jar",
             "target/agent/applicationinsights-agent.jar",
             "target/agent/applicationinsights.json",
-            "models/iris.onnx");
+            "models/iris.onnx",
+            "src/test/resources/models/sklearn-logreg-zipmap.onnx");
     copies
         .keySet()
         .forEach(source -> assertThat(Path.of(source)).as("built: %s", source).isRegularFile());
@@ -42,6 +43,9 @@ class ScorerImageIT {
         .isEqualTo(operatorDefaultAgentPath());
     assertThat(Files.readString(Path.of("../deploy/samples/iris-basic.yaml")))
         .contains("uri: file://" + copies.get("models/iris.onnx"));
+    assertThat(Files.readString(Path.of("../deploy/samples/sklearn-logreg.yaml")))
+        .contains(
+            "uri: file://" + copies.get("src/test/resources/models/sklearn-logreg-zipmap.onnx"));
     assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre", "USER 10001:10001");
   }
 

@@ -16,10 +16,10 @@ class CommittedCrdTest {
   void committedCrdMatchesGenerated() throws IOException {
     assertThat(GENERATED).as("the crd-generator plugin runs at process-classes").exists();
 
-    assertThat(Files.readString(CrdAdmissionTest.CRD))
+    assertThat(Files.readString(CrdYaml.CRD))
         .as(
             "crds/%s is stale: run `mvn -pl crds process-classes && cp crds/%s crds/%s`",
-            CrdAdmissionTest.CRD, GENERATED, CrdAdmissionTest.CRD)
+            CrdYaml.CRD, GENERATED, CrdYaml.CRD)
         .isEqualTo(Files.readString(GENERATED));
   }
 }

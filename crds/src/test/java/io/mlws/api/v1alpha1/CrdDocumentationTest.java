@@ -11,9 +11,7 @@ import org.junit.jupiter.api.Test;
 class CrdDocumentationTest {
   @Test
   void everyOwnFieldHasADescription() throws Exception {
-    JsonNode schema =
-        OfflineAdmission.readYaml(CrdAdmissionTest.CRD)
-            .at("/spec/versions/0/schema/openAPIV3Schema");
+    JsonNode schema = CrdYaml.read(CrdYaml.CRD).at("/spec/versions/0/schema/openAPIV3Schema");
     List<String> undocumented = new ArrayList<>();
     collect(schema.at("/properties/spec"), "spec", undocumented);
     collect(schema.at("/properties/status"), "status", undocumented);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class PrinterColumnOrderTest {
   @Test
   void kustomizedCrdShowsTheGeneratedColumnsInReadingOrder() throws Exception {
-    JsonNode generated = OfflineAdmission.readYaml(CrdAdmissionTest.CRD);
-    JsonNode installed = OfflineAdmission.readYaml(kustomize("manifests"));
+    JsonNode generated = CrdYaml.read(CrdYaml.CRD);
+    JsonNode installed = CrdYaml.read(kustomize("manifests"));
 
     List<JsonNode> generatedColumns = columns(generated);
     List<JsonNode> installedColumns = columns(installed);
@@ -51,9 +51,18 @@ class PrinterColumnOrderTest {
     return columns;
   }
 
+  /** The pinned kubectl's kustomize (local-cluster/cluster bin), as users' kubectl renders it. */
   static String kustomize(String directory) throws IOException, InterruptedException {
+    Process bin =
+        new ProcessBuilder("../local-cluster/cluster", "bin")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String binLines =
+        new String(bin.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(bin.waitFor(30, TimeUnit.MINUTES) && bin.exitValue() == 0).isTrue();
+    String kubectl = binLines.substring(binLines.lastIndexOf('\n') + 1) + "/kubectl";
     Process process =
-        new ProcessBuilder("kubectl", "kustomize", directory).redirectErrorStream(true).start();
+        new ProcessBuilder(kubectl, "kustomize", directory).redirectErrorStream(true).start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("kubectl kustomize timed out");

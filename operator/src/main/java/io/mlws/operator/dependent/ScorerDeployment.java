@@ -133,6 +133,9 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
             .withName("MLWS_POD_NAME")
             .withNewValueFrom()
             .withNewFieldRef()
+            // The API server defaults apiVersion; without it every reconcile would see a
+            // difference.
+            .withApiVersion("v1")
             .withFieldPath("metadata.name")
             .endFieldRef()
             .endValueFrom()
@@ -217,7 +220,9 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
     return new VolumeMountBuilder()
         .withName(volume)
         .withMountPath(path)
-        .withReadOnly(readOnly)
+        // The API server drops readOnly: false (omitempty); sending it would differ from the stored
+        // object on every reconcile and make server-side apply write without end.
+        .withReadOnly(readOnly ? Boolean.TRUE : null)
         .build();
   }
 

@@ -126,7 +126,7 @@ class DeployManifestsTest {
     List<HasMetadata> samples =
         Kustomize.objects(Kustomize.render(Kustomize.DEPLOY.resolve("samples")));
 
-    assertThat(samples.stream().filter(MLWebService.class::isInstance)).hasSize(3);
+    assertThat(samples.stream().filter(MLWebService.class::isInstance)).hasSize(4);
     Secret secret =
         samples.stream()
             .filter(Secret.class::isInstance)

@@ -32,7 +32,7 @@ import org.luaj.vm2.lib.jse.JsePlatform;
  * them: Argo CD's health script in deploy/gitops/argocd/health.lua, run in a Lua interpreter
  * (LuaJ), and Flux's kstatus rules. One line per situation.
  */
-class GitOpsHealthTest {
+public class GitOpsHealthTest {
   static final Path HEALTH_LUA = Path.of("../deploy/gitops/argocd/health.lua");
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   static final ObjectMapper JSON = new ObjectMapper();
@@ -194,7 +194,7 @@ class GitOpsHealthTest {
     assertThat(Kstatus.compute(resource)).isEqualTo(kstatus);
   }
 
-  static LuaTable argoHealth(JsonNode resource) throws Exception {
+  public static LuaTable argoHealth(JsonNode resource) throws Exception {
     var globals = JsePlatform.standardGlobals();
     globals.set("obj", toLua(resource));
     LuaValue result = globals.load(Files.readString(HEALTH_LUA), "health.lua").call();

@@ -1,48 +1,62 @@
 package io.mlws.operator.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlws.operator.Kubectl;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The status Flux's wait and `kubectl wait` tooling computes for a custom resource, following
- * kstatus (sigs.k8s.io/cli-utils/pkg/kstatus/status): deletion means Terminating; an
- * observedGeneration behind metadata.generation means InProgress; Reconciling=True means
- * InProgress; Stalled=True means Failed; then a Ready condition decides (True: Current, False:
- * InProgress); with none of these the resource is Current.
+ * The status Flux and kpt compute for a resource: the real kstatus library
+ * (sigs.k8s.io/cli-utils/pkg/kstatus/status.Compute), run as the tiny Go program that
+ * local-cluster/kstatus builds beside the pinned kubectl.
  */
-final class Kstatus {
-  enum Status {
-    CURRENT,
-    IN_PROGRESS,
-    FAILED,
-    TERMINATING
+public final class Kstatus {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** kstatus's verdicts, by the names it prints. */
+  public enum Status {
+    CURRENT("Current"),
+    IN_PROGRESS("InProgress"),
+    FAILED("Failed"),
+    TERMINATING("Terminating");
+
+    final String printed;
+
+    Status(String printed) {
+      this.printed = printed;
+    }
   }
 
   private Kstatus() {}
 
-  static Status compute(JsonNode resource) {
-    if (resource.at("/metadata/deletionTimestamp").isTextual()) {
-      return Status.TERMINATING;
-    }
-    JsonNode observed = resource.at("/status/observedGeneration");
-    if (observed.isNumber() && observed.asLong() != resource.at("/metadata/generation").asLong()) {
-      return Status.IN_PROGRESS;
-    }
-    for (JsonNode condition : resource.at("/status/conditions")) {
-      boolean isTrue = "True".equals(condition.path("status").asText());
-      if ("Reconciling".equals(condition.path("type").asText()) && isTrue) {
-        return Status.IN_PROGRESS;
+  public static Status compute(JsonNode resource) {
+    try {
+      Process process =
+          new ProcessBuilder(Kubectl.binary().resolveSibling("kstatus").toString())
+              .redirectErrorStream(true)
+              .start();
+      try (OutputStream in = process.getOutputStream()) {
+        in.write(JSON.writeValueAsBytes(resource));
       }
-      if ("Stalled".equals(condition.path("type").asText()) && isTrue) {
-        return Status.FAILED;
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new AssertionError("kstatus failed: " + output);
       }
-    }
-    for (JsonNode condition : resource.at("/status/conditions")) {
-      if ("Ready".equals(condition.path("type").asText())) {
-        return "True".equals(condition.path("status").asText())
-            ? Status.CURRENT
-            : Status.IN_PROGRESS;
+      String printed = JSON.readTree(output).path("status").asText();
+      for (Status status : Status.values()) {
+        if (status.printed.equals(printed)) {
+          return status;
+        }
       }
+      throw new AssertionError("kstatus said " + output);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
-    return Status.CURRENT;
   }
 }

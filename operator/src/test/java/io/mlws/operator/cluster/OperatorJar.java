@@ -1,4 +1,4 @@
-package io.mlws.operator.apiserver;
+package io.mlws.operator.cluster;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The packaged operator.jar started as its own JVM against a {@link TestApiServer}. */
+/**
+ * The packaged operator.jar started as its own JVM, as `java -jar` users and the container run it.
+ */
 public final class OperatorJar {
   public static final Path JAR = Path.of("target/operator.jar");
 
@@ -21,8 +23,11 @@ public final class OperatorJar {
 
   private OperatorJar() {}
 
-  /** Starts it with KUBECONFIG pointing at {@code api}, logging to {@code home}/operator.log. */
-  public static Process start(TestApiServer api, Path home, Map<String, String> env)
+  /**
+   * Starts it as the operator's ServiceAccount on the local cluster, logging to {@code
+   * home}/operator.log.
+   */
+  public static Process start(LocalCluster cluster, Path home, Map<String, String> env)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -32,7 +37,7 @@ public final class OperatorJar {
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("operator.log").toFile());
-    builder.environment().put("KUBECONFIG", api.writeKubeconfig(home).toString());
+    builder.environment().put("KUBECONFIG", cluster.operatorKubeconfig().toString());
     builder.environment().putAll(env);
     return builder.start();
   }

@@ -1,0 +1,287 @@
+package io.mlws.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mlws.operator.Kubectl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one launcher of the real control plane for the operator's tests: {@code local-cluster/cluster
+ * up} once per test JVM (kube-apiserver, etcd, controller-manager, scheduler and kwok, built from
+ * the pinned Go modules), the CRD and deploy/rbac installed with the real kubectl, and {@code down}
+ * at exit when this run started it.
+ */
+public final class LocalCluster {
+  public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  public static final Path SCRIPT = REPO.resolve("local-cluster/cluster");
+
+  /** The namespace deploy/default installs into; the operator's ServiceAccount lives there. */
+  public static final String OPERATOR_NAMESPACE = "mlws-system";
+
+  public static final String OPERATOR_USER =
+      "system:serviceaccount:" + OPERATOR_NAMESPACE + ":mlws-operator";
+
+  private static LocalCluster shared;
+
+  private final Path kubeconfig;
+  private final Path bin;
+  private String operatorToken;
+
+  private LocalCluster(Path kubeconfig, Path bin) {
+    this.kubeconfig = kubeconfig;
+    this.bin = bin;
+  }
+
+  /** Starts the cluster on first use (building it if needed) and installs the CRD and RBAC. */
+  public static synchronized LocalCluster shared() {
+    if (shared == null) {
+      boolean wasRunning =
+          run(Duration.ofSeconds(30), SCRIPT.toString(), "status").stream()
+              .allMatch(line -> line.contains("running"));
+      List<String> up = run(Duration.ofMinutes(30), SCRIPT.toString(), "up");
+      Path kubeconfig = Path.of(up.get(up.size() - 1));
+      List<String> bin = run(Duration.ofMinutes(1), SCRIPT.toString(), "bin");
+      shared = new LocalCluster(kubeconfig, Path.of(bin.get(bin.size() - 1)));
+      if (!wasRunning) {
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(() -> run(Duration.ofMinutes(1), SCRIPT.toString(), "down")));
+      }
+      shared.installCrdAndRbac();
+    }
+    return shared;
+  }
+
+  private void installCrdAndRbac() {
+    kubectl(
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-k",
+        REPO.resolve("crds/manifests").toString());
+    kubectl("wait", "--for=condition=Established", "crd/mlwebservices.mlws.io", "--timeout=60s");
+    try (KubernetesClient admin = admin()) {
+      if (admin.namespaces().withName(OPERATOR_NAMESPACE).get() == null) {
+        admin
+            .namespaces()
+            .resource(
+                new NamespaceBuilder()
+                    .withNewMetadata()
+                    .withName(OPERATOR_NAMESPACE)
+                    .endMetadata()
+                    .build())
+            .create();
+      }
+    }
+    kubectl(
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-n",
+        OPERATOR_NAMESPACE,
+        "-k",
+        REPO.resolve("deploy/rbac").toString());
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public Path binary(String name) {
+    return bin.resolve(name);
+  }
+
+  /** The cluster's state folder (logs/, the audit log). */
+  public Path stateDir() {
+    return kubeconfig.getParent();
+  }
+
+  public Config adminConfig() {
+    try {
+      return Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A client in system:masters. */
+  public KubernetesClient admin() {
+    return new KubernetesClientBuilder().withConfig(adminConfig()).build();
+  }
+
+  /**
+   * A client that is the operator's ServiceAccount, by a token from the TokenRequest API: the real
+   * authorizer applies deploy/rbac to it and the audit log names it.
+   */
+  public KubernetesClient asOperator() {
+    return new KubernetesClientBuilder()
+        .withConfig(operatorConfig(adminConfig().getMasterUrl()))
+        .build();
+  }
+
+  /** The operator's identity against {@code masterUrl} (the server, or a proxy in front of it). */
+  public Config operatorConfig(String masterUrl) {
+    Config admin = adminConfig();
+    return new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+        .withMasterUrl(masterUrl)
+        .withCaCertFile(admin.getCaCertFile())
+        .withOauthToken(operatorToken())
+        .withUserAgent(io.mlws.operator.OperatorWiring.USER_AGENT)
+        .build();
+  }
+
+  /** A kubeconfig that is the operator's ServiceAccount, for the operator jar in its own JVM. */
+  public Path operatorKubeconfig() {
+    Path file = stateDir().resolve("mlws-operator.kubeconfig");
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mlws-local
+          cluster: {server: "%s", certificate-authority: "%s"}
+        users:
+        - name: mlws-operator
+          user: {token: "%s"}
+        contexts:
+        - name: mlws-operator
+          context: {cluster: mlws-local, user: mlws-operator, namespace: %s}
+        current-context: mlws-operator
+        """
+            .formatted(
+                adminConfig().getMasterUrl(),
+                adminConfig().getCaCertFile(),
+                operatorToken(),
+                OPERATOR_NAMESPACE);
+    try {
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private synchronized String operatorToken() {
+    if (operatorToken == null) {
+      try (KubernetesClient admin = admin()) {
+        operatorToken =
+            admin
+                .serviceAccounts()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName("mlws-operator")
+                .tokenRequest(
+                    new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(6L * 3600)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
+      }
+    }
+    return operatorToken;
+  }
+
+  /** Creates a namespace of its own for one test class. */
+  public String createNamespace(String prefix) {
+    String name = prefix + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    try (KubernetesClient admin = admin()) {
+      admin
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+      // The service-account controller gives each namespace its default ServiceAccount; pods wait
+      // for it.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> admin.serviceAccounts().inNamespace(name).withName("default").get() != null);
+    }
+    return name;
+  }
+
+  public void deleteNamespace(String name) {
+    try (KubernetesClient admin = admin()) {
+      admin.namespaces().withName(name).delete();
+    }
+  }
+
+  public CustomResourceDefinition crd() {
+    try (KubernetesClient admin = admin()) {
+      return admin
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName("mlwebservices.mlws.io")
+          .get();
+    }
+  }
+
+  /** Runs the pinned kubectl as the admin; fails with its output on a non-zero exit. */
+  public String kubectl(String... args) {
+    try {
+      return Kubectl.run(kubeconfig, Duration.ofMinutes(2), args);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The exit code and output of the pinned kubectl as the admin, for commands expected to fail. */
+  public Kubectl.Result tryKubectl(String... args) {
+    try {
+      return Kubectl.tryRun(kubeconfig, Duration.ofMinutes(2), args);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<String> run(Duration timeout, String... command) {
+    try {
+      Path output = Files.createTempFile("local-cluster-", ".out");
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " did not finish in "
+                + timeout
+                + ":\n"
+                + Files.readString(output));
+      }
+      List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+      Files.delete(output);
+      if (process.exitValue() != 0 && !command[command.length - 1].equals("status")) {
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " exited "
+                + process.exitValue()
+                + ":\n"
+                + String.join("\n", lines));
+      }
+      return lines;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
