@@ -274,7 +274,7 @@ class MLWebServiceOperatorIT {
   }
 
   @Test
-  void aTelemetryToggleRollsOutANewReplicaSetAndADataCollectionChangeDoesNot() {
+  void aTelemetryToggleRollsOutANewReplicaSetAndADataCollectionChangeDoesNot() throws Exception {
     harness.createSecret("rollout-secret", Map.of("connection-string", CONNECTION_STRING));
     harness.apply(
         service(
@@ -288,6 +288,12 @@ class MLWebServiceOperatorIT {
 
     MLWebService toggled =
         harness.mergePatch("rollout", "{\"spec\":{\"appInsights\":{\"enabled\":true}}}");
+    // The server's answer to the patch: a new generation the operator has not observed yet.
+    assertThat(Kstatus.compute(asJson(toggled)))
+        .as("real kstatus")
+        .isEqualTo(Kstatus.Status.IN_PROGRESS);
+    assertThat(GitOpsHealthTest.argoHealth(asJson(toggled)).get("status").tojstring())
+        .isEqualTo("Progressing");
     await().atMost(Duration.ofSeconds(60)).until(() -> replicaSets("rollout").size() == 2);
     await()
         .atMost(Duration.ofSeconds(60))

@@ -11,6 +11,7 @@ import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.cluster.AuditLog;
 import io.mlws.operator.cluster.LocalCluster;
 import io.mlws.operator.cluster.OperatorJar;
+import io.mlws.operator.status.StatusConditions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +98,7 @@ class OperatorScaleBench {
             "| time to send the %d creates (one test client, one after another) | %.1f s | |"
                 .formatted(OBJECTS, (created - start) / 1e9));
         report.add(
-            "| first create until every dependent exists and every status is written | %.1f s | |"
+            "| first create until every dependent exists and every status is Ready at its generation (2,000 kwok pods) | %.1f s | |"
                 .formatted((converged - start) / 1e9));
         report.add(
             "| operator API requests per object until converged | %.1f (writes %.1f) | |"
@@ -122,6 +123,7 @@ class OperatorScaleBench {
       } finally {
         operator.destroy();
         operator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        cluster.deleteNamespace(ns);
       }
     }
   }
@@ -142,7 +144,8 @@ class OperatorScaleBench {
                     m.getStatus() != null
                         && m.getMetadata()
                             .getGeneration()
-                            .equals(m.getStatus().getObservedGeneration()))
+                            .equals(m.getStatus().getObservedGeneration())
+                        && StatusConditions.isTrue(m.getStatus(), StatusConditions.READY))
             .count();
     int deployments = client.apps().deployments().inNamespace(ns).list().getItems().size();
     int budgets =

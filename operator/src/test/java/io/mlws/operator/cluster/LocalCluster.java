@@ -33,12 +33,10 @@ public final class LocalCluster {
   private static LocalCluster shared;
 
   private final Path kubeconfig;
-  private final Path bin;
   private String operatorToken;
 
-  private LocalCluster(Path kubeconfig, Path bin) {
+  private LocalCluster(Path kubeconfig) {
     this.kubeconfig = kubeconfig;
-    this.bin = bin;
   }
 
   /** Starts the cluster on first use (building it if needed) and installs the CRD and RBAC. */
@@ -49,8 +47,7 @@ public final class LocalCluster {
               .allMatch(line -> line.contains("running"));
       List<String> up = run(Duration.ofMinutes(30), SCRIPT.toString(), "up");
       Path kubeconfig = Path.of(up.get(up.size() - 1));
-      List<String> bin = run(Duration.ofMinutes(1), SCRIPT.toString(), "bin");
-      shared = new LocalCluster(kubeconfig, Path.of(bin.get(bin.size() - 1)));
+      shared = new LocalCluster(kubeconfig);
       if (!wasRunning) {
         Runtime.getRuntime()
             .addShutdownHook(
@@ -94,10 +91,6 @@ public final class LocalCluster {
 
   public Path kubeconfig() {
     return kubeconfig;
-  }
-
-  public Path binary(String name) {
-    return bin.resolve(name);
   }
 
   /** The cluster's state folder (logs/, the audit log). */
@@ -227,14 +220,11 @@ public final class LocalCluster {
 
   /** Runs the pinned kubectl as the admin; fails with its output on a non-zero exit. */
   public String kubectl(String... args) {
-    try {
-      return Kubectl.run(kubeconfig, Duration.ofMinutes(2), args);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    Kubectl.Result result = tryKubectl(args);
+    if (result.exitCode() != 0) {
+      throw new AssertionError("kubectl " + String.join(" ", args) + "\n" + result.output());
     }
+    return result.output();
   }
 
   /** The exit code and output of the pinned kubectl as the admin, for commands expected to fail. */

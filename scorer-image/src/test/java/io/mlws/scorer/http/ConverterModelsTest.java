@@ -85,6 +85,14 @@ class ConverterModelsTest {
           HttpResponse.BodyHandlers.ofString());
     }
 
+    JsonNode getJson(String path) throws Exception {
+      return JSON.readTree(
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create(base + path)).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body());
+    }
+
     JsonNode ok(String path, JsonNode body) throws Exception {
       HttpResponse<String> response = post(path, body);
       assertThat(response.statusCode())
@@ -153,13 +161,7 @@ class ConverterModelsTest {
   void v2InferAnswersEveryOutputWithItsDatatype(String name) throws Exception {
     JsonNode doc = expected(name);
     try (Served served = Served.start(name)) {
-      JsonNode metadata =
-          JSON.readTree(
-              HTTP.send(
-                      HttpRequest.newBuilder(URI.create(served.base + "/v2/models/" + name))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .body());
+      JsonNode metadata = served.getJson("/v2/models/" + name);
       ObjectNode request = JSON.createObjectNode();
       ArrayNode tensors = request.putArray("inputs");
       for (JsonNode input : metadata.get("inputs")) {
@@ -188,6 +190,40 @@ class ConverterModelsTest {
         assertThat(output.get("data").size()).isEqualTo((int) count);
       }
       assertV2Answer(doc, served.model, answer);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("models")
+  void swaggerIsWrittenFromTheSignatureAndKind(String name) throws Exception {
+    JsonNode doc = expected(name);
+    try (Served served = Served.start(name)) {
+      JsonNode swagger = served.getJson("/swagger.json");
+      JsonNode row = swagger.at("/definitions/ServiceInput/properties/data/items");
+      List<TensorSpec> inputs = served.model.signature().inputs();
+      if (inputs.size() > 1) {
+        for (TensorSpec input : inputs) {
+          assertThat(row.at("/properties/" + input.name()).isObject()).as(input.name()).isTrue();
+        }
+      } else {
+        assertThat(row.path("type").asText())
+            .isIn("array", "number", "integer", "string", "boolean");
+      }
+      JsonNode output = swagger.at("/definitions/ServiceOutput/properties");
+      switch (doc.get("kind").asText()) {
+        case "classifier" -> assertThat(output.has("predictions")).isTrue();
+        case "regressor" ->
+            assertThat(output.at("/predictions/items/type").asText()).isEqualTo("number");
+        default -> {
+          for (TensorSpec spec : served.model.signature().outputs()) {
+            assertThat(output.at("/outputs/properties/" + spec.name()).isObject())
+                .as(spec.name())
+                .isTrue();
+          }
+        }
+      }
+      assertThat(swagger.at("/paths/~1score/post/description").asText())
+          .isEqualTo(served.model.kind().describe());
     }
   }
 
