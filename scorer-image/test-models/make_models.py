@@ -157,34 +157,35 @@ def sklearn_two_inputs(out):
     write_expected(out, "sklearn-two-inputs", "classifier", {k: v.tolist() for k, v in inputs.items()}, expected)
 
 
-def lightgbm_classifier(out):
-    import lightgbm
-    from onnxmltools import convert_lightgbm
+def onnxmltools_classifier(out, name, model, convert):
+    """A gradient-boosting classifier on iris, converted by onnxmltools (label first, then scores)."""
     from onnxmltools.convert.common.data_types import FloatTensorType
 
     x, y, _ = iris()
     test = x[TEST_ROWS]
+    model.fit(x, y)
+    onx = convert(model, initial_types=[("input", FloatTensorType([None, 4]))], target_opset=ONNXMLTOOLS_OPSET)
+    path = finish(onx, name, out)
+    assert_close(name, runtime_outputs(path, {"input": test})[0], model.predict(test))
+    write_expected(out, name, "classifier", {"input": test.tolist()}, classifier_expected(model, test))
+
+
+def lightgbm_classifier(out):
+    import lightgbm
+    from onnxmltools import convert_lightgbm
+
     model = lightgbm.LGBMClassifier(
         n_estimators=5, num_leaves=4, min_child_samples=5, n_jobs=1, deterministic=True, verbose=-1
-    ).fit(x, y)
-    onx = convert_lightgbm(model, initial_types=[("input", FloatTensorType([None, 4]))], target_opset=ONNXMLTOOLS_OPSET)
-    path = finish(onx, "lightgbm-classifier", out)
-    assert_close("lightgbm", runtime_outputs(path, {"input": test})[0], model.predict(test))
-    write_expected(out, "lightgbm-classifier", "classifier", {"input": test.tolist()}, classifier_expected(model, test))
+    )
+    onnxmltools_classifier(out, "lightgbm-classifier", model, convert_lightgbm)
 
 
 def xgboost_classifier(out):
     import xgboost
     from onnxmltools import convert_xgboost
-    from onnxmltools.convert.common.data_types import FloatTensorType
 
-    x, y, _ = iris()
-    test = x[TEST_ROWS]
-    model = xgboost.XGBClassifier(n_estimators=5, max_depth=2, n_jobs=1, random_state=0).fit(x, y)
-    onx = convert_xgboost(model, initial_types=[("input", FloatTensorType([None, 4]))], target_opset=ONNXMLTOOLS_OPSET)
-    path = finish(onx, "xgboost-classifier", out)
-    assert_close("xgboost", runtime_outputs(path, {"input": test})[1], model.predict_proba(test))
-    write_expected(out, "xgboost-classifier", "classifier", {"input": test.tolist()}, classifier_expected(model, test))
+    model = xgboost.XGBClassifier(n_estimators=5, max_depth=2, n_jobs=1, random_state=0)
+    onnxmltools_classifier(out, "xgboost-classifier", model, convert_xgboost)
 
 
 def mlp_logits(out):
