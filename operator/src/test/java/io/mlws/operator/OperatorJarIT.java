@@ -51,6 +51,9 @@ class OperatorJarIT {
                   "true",
                   "MLWS_LEASE_NAMESPACE",
                   LocalCluster.OPERATOR_NAMESPACE,
+                  // A Lease of its own: another test's operator may still hold the default one.
+                  "MLWS_LEASE_NAME",
+                  "mlws-jar-it-leader",
                   "MLWS_WATCH_NAMESPACES",
                   ns,
                   "MLWS_DEFAULT_APPINSIGHTS_SECRET",
@@ -120,7 +123,7 @@ class OperatorJarIT {
                 client
                     .leases()
                     .inNamespace(LocalCluster.OPERATOR_NAMESPACE)
-                    .withName("mlws-operator-leader")
+                    .withName("mlws-jar-it-leader")
                     .get())
             .as("leader election Lease")
             .isNotNull();

@@ -53,6 +53,17 @@ class RbacIT {
     int before = audit.entries().size();
     try (OperatorHarness harness = new OperatorHarness("rbac-it", config)) {
       runEveryPath(harness);
+      // The leader renews its Lease (with patch) every few seconds: wait for one renewal, so that
+      // a short scenario does not leave that permission unobserved.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  audit.entries().subList(before, audit.entries().size()).stream()
+                      .anyMatch(
+                          e ->
+                              e.user().equals(LocalCluster.OPERATOR_USER)
+                                  && e.permission().equals("coordination.k8s.io/leases:patch")));
     }
     Set<String> used = new TreeSet<>();
     for (AuditLog.Entry entry : audit.entries().subList(before, audit.entries().size())) {
