@@ -13,8 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An MLWebService with every default filled in, in one place, because the test API server (and an
- * older cluster) does not apply the CRD's schema defaults.
+ * An MLWebService with every default filled in, in one place, so that desired state never depends
+ * on whether the API server applied the CRD's schema defaults (objects read from a cache or built
+ * in tests have none).
  */
 public record ResolvedSpec(
     String name,
