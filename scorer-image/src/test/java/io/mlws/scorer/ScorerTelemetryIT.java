@@ -101,7 +101,7 @@ class ScorerTelemetryIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> scoreRequests(capture).size() == 50 && collections(capture).size() == 40);
-      Thread.sleep(1000);
+      awaitQuiet(capture); // nothing more arrives: the counts below are final, not a snapshot
       List<JsonNode> requests = scoreRequests(capture);
       assertThat(requests).hasSize(50);
       Map<String, String> operationByRequestId = new HashMap<>();
@@ -184,7 +184,7 @@ class ScorerTelemetryIT {
               () -> Files.readString(scorer.log).contains("data collection on at 100.0% (was off"));
       scoreAll(scorer, 10);
       await().atMost(Duration.ofSeconds(30)).until(() -> scoreRequests(capture).size() == 80);
-      Thread.sleep(1000);
+      awaitQuiet(capture);
       assertThat(collections(capture)).as("20 while off, 10 after back on").hasSize(50);
 
       // The connection string goes to ingestion as the envelope's iKey, and nowhere else.

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings file wins over the environment, is reloaded when it changes, and a bad one is
@@ -36,6 +40,10 @@ class SettingsFileTest {
   @Test
   void reloadsWhenTheFileChangesAndKeepsTheLastGoodOnBadContent() throws Exception {
     Path file = write("{\"dataCollection\": {\"enabled\": false}}");
+    Logger logger = (Logger) LoggerFactory.getLogger(SettingsFile.class);
+    ListAppender<ILoggingEvent> refusals = new ListAppender<>();
+    refusals.start();
+    logger.addAppender(refusals);
     try (SettingsFile settings = SettingsFile.watch(file, FROM_ENV, Duration.ofMillis(50))) {
       // Kubernetes swaps the ConfigMap's content behind a symlink; a rewrite is the same to us.
       write(
@@ -45,14 +53,31 @@ class SettingsFileTest {
       assertThat(settings.get().maxPayloadChars()).isEqualTo(100);
 
       write("{\"dataCollection\": {\"samplingPercentage\": 250}}");
-      Thread.sleep(300);
+      awaitRefusals(refusals, 1);
       assertThat(settings.get().dataCollectionEnabled())
           .as("a refused file changes nothing")
           .isTrue();
       write("{not json");
-      Thread.sleep(300);
+      awaitRefusals(refusals, 2);
       assertThat(settings.get().dataCollectionEnabled()).isTrue();
+    } finally {
+      logger.detachAppender(refusals);
     }
+  }
+
+  /** Waits until the poller has read and refused {@code count} bad files (it logs each refusal). */
+  private static void awaitRefusals(ListAppender<ILoggingEvent> refusals, int count) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              synchronized (refusals) {
+                return refusals.list.stream()
+                        .filter(e -> e.getFormattedMessage().contains("not applied"))
+                        .count()
+                    >= count;
+              }
+            });
   }
 
   @Test
