@@ -66,6 +66,18 @@ public record OperatorConfig(
         healthPort);
   }
 
+  public OperatorConfig withWatchedNamespaces(Set<String> namespaces) {
+    return new OperatorConfig(
+        scorerImage,
+        agentPath,
+        defaultAppInsightsSecret,
+        Set.copyOf(namespaces),
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        healthPort);
+  }
+
   private static SecretKeyReference secretReference(String value) {
     String[] parts = value.trim().split("/", -1);
     if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {

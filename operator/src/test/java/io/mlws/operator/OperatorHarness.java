@@ -47,16 +47,7 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Starts another operator on this harness's namespace, e.g. a successor after a stop. */
   MlwsOperator startOperator(KubernetesClient operatorClient, OperatorConfig config) {
-    OperatorConfig scoped =
-        new OperatorConfig(
-            config.scorerImage(),
-            config.agentPath(),
-            config.defaultAppInsightsSecret(),
-            Set.of(ns),
-            config.leaderElection(),
-            config.leaseName(),
-            config.leaseNamespace(),
-            config.healthPort());
+    OperatorConfig scoped = config.withWatchedNamespaces(Set.of(ns));
     MlwsOperator started = OperatorWiring.build(operatorClient, scoped, new SimpleMeterRegistry());
     started.start();
     return started;

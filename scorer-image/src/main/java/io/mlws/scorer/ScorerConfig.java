@@ -1,5 +1,6 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.model.ModelKindDecision;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -32,8 +33,6 @@ public record ScorerConfig(
     int shutdownTimeoutSeconds,
     Optional<String> modelKind,
     int settingsPollMillis) {
-  private static final List<String> MODEL_KINDS =
-      List.of("auto", "classifier", "regressor", "generic");
 
   public static ScorerConfig fromEnvironment(Map<String, String> env) {
     String uri = value(env, "MLWS_MODEL_URI");
@@ -69,7 +68,7 @@ public record ScorerConfig(
         integer(env, "MLWS_MAX_REQUEST_BYTES", 1 << 20, 1024, 64 << 20),
         integer(env, "MLWS_MAX_ROWS", 10_000, 1, 1_000_000),
         integer(env, "MLWS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 600),
-        Optional.ofNullable(oneOf(env, "MLWS_MODEL_KIND", MODEL_KINDS)),
+        Optional.ofNullable(oneOf(env, "MLWS_MODEL_KIND", ModelKindDecision.KINDS)),
         integer(env, "MLWS_SETTINGS_POLL_MILLIS", 1000, 10, 600_000));
   }
 

@@ -21,6 +21,9 @@ import java.util.Optional;
 public final class ModelKindDecision {
   public static final String METADATA_KEY = "mlws.kind";
 
+  /** The values an override may take, in MLWS_MODEL_KIND or the model's metadata. */
+  public static final List<String> KINDS = List.of("auto", "classifier", "regressor", "generic");
+
   private ModelKindDecision() {}
 
   public static ModelKind decide(ModelSignature signature, Optional<String> configured)
@@ -52,9 +55,7 @@ public final class ModelKindDecision {
       case "generic" -> generic(signature);
       default ->
           throw new UnservableModel(
-              "model kind \""
-                  + override
-                  + "\" is unknown; use auto, classifier, regressor or generic");
+              "model kind \"" + override + "\" is unknown; use one of " + String.join(", ", KINDS));
     };
   }
 
@@ -86,7 +87,7 @@ public final class ModelKindDecision {
         new ModelKind.Classifier(
             label.map(TensorSpec::name),
             scores.map(TensorSpec::name),
-            new ColumnNames(signature.metadata().get("labels"), prefix)));
+            ColumnNames.parse(signature.metadata().get("labels"), prefix)));
   }
 
   private static Optional<ModelKind> regressor(ModelSignature signature) {

@@ -9,9 +9,11 @@ import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a model takes and gives, read once from the ONNX file (as Triton's model configuration and
@@ -19,14 +21,18 @@ import java.util.Optional;
  * (a sequence of class→probability maps, reported as a float [N, C] tensor), and the metadata the
  * scorer reads: {@code labels}, {@code feature_names} and {@code mlws.kind}.
  *
- * @param zipMapKeys for each ZipMap output, the type of its keys (int64 or string)
+ * @param zipMapOutputs the outputs that are ZipMaps (int64 or string keys, float values)
+ * @param featureNames the columns of a single [batch, features] input, from the {@code
+ *     feature_names} metadata (comma-separated) when it has the right count, else f0, f1, ...;
+ *     empty for other signatures
  */
 public record ModelSignature(
     List<TensorSpec> inputs,
     List<TensorSpec> outputs,
-    Map<String, ElementType> zipMapKeys,
+    Set<String> zipMapOutputs,
     Map<String, String> metadata,
-    String description) {
+    String description,
+    List<String> featureNames) {
 
   public static ModelSignature read(OrtSession session) throws OrtException, UnservableModel {
     List<TensorSpec> inputs = new ArrayList<>();
@@ -34,23 +40,24 @@ public record ModelSignature(
       inputs.add(input(input));
     }
     List<TensorSpec> outputs = new ArrayList<>();
-    Map<String, ElementType> zipMaps = new java.util.LinkedHashMap<>();
+    Set<String> zipMaps = new HashSet<>();
     for (NodeInfo output : session.getOutputInfo().values()) {
-      Optional<ElementType> zipMapKey = zipMapKey(output);
-      if (zipMapKey.isPresent()) {
-        zipMaps.put(output.getName(), zipMapKey.get());
+      if (isZipMap(output)) {
+        zipMaps.add(output.getName());
         outputs.add(new TensorSpec(output.getName(), ElementType.FLOAT, new long[] {-1, -1}));
       } else {
         outputs.add(output(output));
       }
     }
     var meta = session.getMetadata();
+    Map<String, String> metadata = Map.copyOf(meta.getCustomMetadata());
     return new ModelSignature(
         List.copyOf(inputs),
         List.copyOf(outputs),
-        Map.copyOf(zipMaps),
-        Map.copyOf(meta.getCustomMetadata()),
-        Optional.ofNullable(meta.getDescription()).orElse(""));
+        Set.copyOf(zipMaps),
+        metadata,
+        Optional.ofNullable(meta.getDescription()).orElse(""),
+        featureNames(inputs, metadata));
   }
 
   public TensorSpec output(String name) {
@@ -58,24 +65,14 @@ public record ModelSignature(
   }
 
   public boolean isZipMap(String output) {
-    return zipMapKeys.containsKey(output);
+    return zipMapOutputs.contains(output);
   }
 
-  /** The one input when there is exactly one, else empty. */
-  public Optional<TensorSpec> singleInput() {
-    return inputs.size() == 1 ? Optional.of(inputs.get(0)) : Optional.empty();
-  }
-
-  /**
-   * Names of the columns of a single [batch, features] input, from the {@code feature_names}
-   * metadata (comma-separated) when it has the right count, else f0, f1, ...; empty for other
-   * signatures.
-   */
-  public List<String> featureNames() {
-    Optional<TensorSpec> input = singleInput().filter(i -> i.rank() == 2 && i.shape()[1] > 0);
-    return input
-        .map(i -> new ColumnNames(metadata.get("feature_names"), "f").of((int) i.shape()[1]))
-        .orElse(List.of());
+  private static List<String> featureNames(List<TensorSpec> inputs, Map<String, String> metadata) {
+    if (inputs.size() != 1 || inputs.get(0).rank() != 2 || inputs.get(0).shape()[1] <= 0) {
+      return List.of();
+    }
+    return ColumnNames.parse(metadata.get("feature_names"), "f").of((int) inputs.get(0).shape()[1]);
   }
 
   private static TensorSpec input(NodeInfo node) throws UnservableModel {
@@ -117,15 +114,13 @@ public record ModelSignature(
     return new TensorSpec(node.getName(), type, info.getShape());
   }
 
-  private static Optional<ElementType> zipMapKey(NodeInfo node) {
+  private static boolean isZipMap(NodeInfo node) {
     if (node.getInfo() instanceof SequenceInfo sequence && sequence.isSequenceOfMaps()) {
       MapInfo map = sequence.mapInfo;
-      if (map.valueType == OnnxJavaType.FLOAT
-          && (map.keyType == OnnxJavaType.INT64 || map.keyType == OnnxJavaType.STRING)) {
-        return ElementType.of(map.keyType);
-      }
+      return map.valueType == OnnxJavaType.FLOAT
+          && (map.keyType == OnnxJavaType.INT64 || map.keyType == OnnxJavaType.STRING);
     }
-    return Optional.empty();
+    return false;
   }
 
   private static String kind(ValueInfo info) {
