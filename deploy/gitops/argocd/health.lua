@@ -1,6 +1,7 @@
 -- Argo CD health check for mlws.io/MLWebService.
 -- Register it under the key resource.customizations.health.mlws.io_MLWebService in argocd-cm
--- (see the README). It reads the same kstatus conditions Flux and kubectl wait read.
+-- (see the README). It reads the same kstatus conditions Flux and kubectl wait read. A service that
+-- serves without the Application Insights telemetry its spec asks for is Stalled, so Degraded here.
 local hs = {}
 if obj.status == nil or obj.status.observedGeneration == nil then
   hs.status = "Progressing"
@@ -34,9 +35,6 @@ end
 if ready ~= nil and ready.status == "True" then
   hs.status = "Healthy"
   hs.message = ready.message or "Ready"
-  if obj.status.appInsights == "SecretMissing" then
-    hs.message = hs.message .. "; Application Insights is waiting for its connection-string Secret"
-  end
   return hs
 end
 hs.status = "Progressing"

@@ -5,109 +5,170 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.api.reconciler.Workflow;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.dependent.AutoscalingRequested;
+import io.mlws.operator.dependent.ForeignObjects;
+import io.mlws.operator.dependent.ReplicasHandover;
 import io.mlws.operator.dependent.ScorerAutoscaler;
 import io.mlws.operator.dependent.ScorerConfigMap;
 import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.dependent.ScorerDisruptionBudget;
+import io.mlws.operator.dependent.ScorerObject;
+import io.mlws.operator.dependent.ScorerPlan;
 import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.dependent.SeveralReplicasPossible;
+import io.mlws.operator.status.Blocker;
 import io.mlws.operator.status.ObservedStatus;
-import io.mlws.operator.status.StatusConditions;
 import io.mlws.operator.status.TransitionEvents;
 import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Keeps the scorer objects of each MLWebService as its spec says, and reports how they are.
  *
- * <p>The workflow is invoked explicitly so that an invalid spec leaves the last good objects
- * serving instead of being applied half-way. Failed reconciliations are retried without end, with a
- * backoff capped at a minute, so a flaky API server delays convergence but never stops it.
+ * <p>The dependents are built here, with the operator's configuration, and run as an explicit
+ * workflow, so that an invalid spec or an object in the way leaves the last good objects serving
+ * instead of being applied half-way. Failed reconciliations are retried without end, with a backoff
+ * capped at a minute, so a flaky API server delays convergence but never stops it.
  */
 @GradualRetry(maxAttempts = -1, initialInterval = 500, intervalMultiplier = 2, maxInterval = 60_000)
-@Workflow(
-    explicitInvocation = true,
-    dependents = {
-      @Dependent(type = ScorerConfigMap.class),
-      @Dependent(type = ScorerDeployment.class),
-      @Dependent(type = ScorerService.class),
-      @Dependent(type = ScorerAutoscaler.class, reconcilePrecondition = AutoscalingRequested.class),
-      @Dependent(
-          type = ScorerDisruptionBudget.class,
-          reconcilePrecondition = SeveralReplicasPossible.class)
-    })
 public class MLWebServiceReconciler implements Reconciler<MLWebService> {
+  /** How often an object in the way is looked up again: it is not ours, so it is not watched. */
+  static final Duration FOREIGN_OBJECT_RECHECK = Duration.ofSeconds(15);
+
   private final OperatorConfig config;
   private final EventPublisher events;
+  private final StatusRecorder statusRecorder;
   private final Clock clock;
+  private final ScorerConfigMap configMap = new ScorerConfigMap();
+  private final ScorerDeployment deployment = new ScorerDeployment();
+  private final ScorerService service = new ScorerService();
+  private final ScorerAutoscaler autoscaler = new ScorerAutoscaler();
+  private final ScorerDisruptionBudget budget = new ScorerDisruptionBudget();
+  private final Workflow<MLWebService> workflow;
 
   public MLWebServiceReconciler(OperatorConfig config, EventPublisher events, Clock clock) {
     this.config = config;
     this.events = events;
+    this.statusRecorder = new StatusRecorder(events, clock);
     this.clock = clock;
+    this.workflow =
+        new WorkflowBuilder<MLWebService>()
+            .addDependentResource(configMap)
+            .addDependentResource(deployment)
+            .addDependentResource(service)
+            .addDependentResourceAndConfigure(autoscaler)
+            .withReconcilePrecondition(new AutoscalingRequested())
+            .addDependentResourceAndConfigure(budget)
+            .withReconcilePrecondition(new SeveralReplicasPossible())
+            .withThrowExceptionFurther(false)
+            .build();
   }
 
   @Override
   public List<EventSource<?, MLWebService>> prepareEventSources(
       EventSourceContext<MLWebService> context) {
-    return List.of(ConnectionStringSecrets.eventSource(context, config));
+    List<EventSource<?, MLWebService>> sources =
+        new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
+    sources.add(ConnectionStringSecrets.eventSource(context, config));
+    return sources;
   }
 
   @Override
   public UpdateControl<MLWebService> reconcile(MLWebService mlws, Context<MLWebService> context) {
-    ResolvedSpec spec = ResolvedSpec.of(mlws, config);
-    List<String> problems = SpecValidation.problems(mlws.getSpec(), config);
-    TelemetryPlan telemetry = TelemetryPlan.of(spec, context.getSecondaryResource(Secret.class));
-    if (problems.isEmpty()) {
-      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    ScorerPlan plan = plan(mlws, context);
+    Optional<Blocker> blocker = invalidSpec(mlws).or(() -> objectInTheWay(mlws, plan, context));
+    WorkflowReconcileResult applied = WorkflowReconcileResult.EMPTY;
+    if (blocker.isEmpty()) {
+      ReplicasHandover.beforeApply(plan, context);
+      applied = workflow.reconcile(mlws, context);
+      blocker = refused(applied);
     }
-    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
-    MLWebServiceStatus status =
-        ObservedStatus.compute(mlws, spec, deployment, telemetry, problems, clock.instant());
-    return recordStatus(mlws, status);
+    recordStatus(mlws, plan, blocker, context);
+    applied.throwAggregateExceptionIfErrorsPresent();
+    return blocker.map(Blocker::reason).filter(Blocker.OBJECT_IN_THE_WAY::equals).isPresent()
+        ? UpdateControl.<MLWebService>noUpdate().rescheduleAfter(FOREIGN_OBJECT_RECHECK)
+        : UpdateControl.noUpdate();
   }
 
   @Override
   public ErrorStatusUpdateControl<MLWebService> updateErrorStatus(
       MLWebService mlws, Context<MLWebService> context, Exception e) {
-    if (StatusConditions.isTrue(mlws.getStatus(), StatusConditions.STALLED)) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
+    // A refusal is already in status (ApplyFailed); a conflict is ordinary concurrency.
+    if (ApiRefusal.permanent(e).isEmpty() && !ApiRefusal.conflict(e)) {
+      events.publish(
+          mlws,
+          List.of(new TransitionEvents.Note("Warning", "ReconcileFailed", ApiRefusal.describe(e))),
+          clock.instant());
     }
-    events.publish(
-        mlws,
-        List.of(new TransitionEvents.Note("Warning", "ReconcileFailed", describe(e))),
-        clock.instant());
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
-  private UpdateControl<MLWebService> recordStatus(MLWebService mlws, MLWebServiceStatus status) {
-    if (status.equals(mlws.getStatus())) {
-      return UpdateControl.noUpdate();
-    }
-    events.publish(mlws, TransitionEvents.between(mlws.getStatus(), status), clock.instant());
-    mlws.setStatus(status);
-    return UpdateControl.patchStatus(mlws);
+  /** Spec, telemetry and configuration for this pass, read once and shared with the dependents. */
+  private ScorerPlan plan(MLWebService mlws, Context<MLWebService> context) {
+    ResolvedSpec spec = ResolvedSpec.of(mlws, config);
+    TelemetryPlan telemetry = TelemetryPlan.of(spec, context.getSecondaryResource(Secret.class));
+    ScorerPlan plan = new ScorerPlan(spec, telemetry, config);
+    plan.shareWith(context);
+    return plan;
   }
 
-  private static String describe(Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  private Optional<Blocker> invalidSpec(MLWebService mlws) {
+    List<String> problems = SpecValidation.problems(mlws, config);
+    return problems.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            new Blocker(
+                Blocker.INVALID_SPEC, "spec cannot be realized: " + String.join("; ", problems)));
+  }
+
+  private Optional<Blocker> objectInTheWay(
+      MLWebService mlws, ScorerPlan plan, Context<MLWebService> context) {
+    List<ScorerObject<?>> wanted = new ArrayList<>(List.of(configMap, deployment, service));
+    if (plan.spec().autoscaling().isPresent()) {
+      wanted.add(autoscaler);
     }
-    String message =
-        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.length() > 512 ? message.substring(0, 512) + "..." : message;
+    if (plan.spec().maxReplicas() >= 2) {
+      wanted.add(budget);
+    }
+    return ForeignObjects.inTheWay(mlws, wanted, context)
+        .map(message -> new Blocker(Blocker.OBJECT_IN_THE_WAY, message));
+  }
+
+  private static Optional<Blocker> refused(WorkflowReconcileResult applied) {
+    return applied.getErroredDependents().values().stream()
+        .flatMap(e -> ApiRefusal.permanent(e).stream())
+        .findFirst()
+        .map(
+            message ->
+                new Blocker(
+                    Blocker.APPLY_FAILED,
+                    "the API server refused the scorer objects (retrying with backoff): "
+                        + message));
+  }
+
+  private void recordStatus(
+      MLWebService mlws,
+      ScorerPlan plan,
+      Optional<Blocker> blocker,
+      Context<MLWebService> context) {
+    Optional<Deployment> live = context.getSecondaryResource(Deployment.class);
+    statusRecorder.record(
+        mlws,
+        ObservedStatus.compute(mlws, plan.spec(), live, plan.telemetry(), blocker, clock.instant()),
+        context);
   }
 }

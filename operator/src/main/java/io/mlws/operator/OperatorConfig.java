@@ -1,6 +1,7 @@
 package io.mlws.operator;
 
 import io.mlws.api.v1alpha1.SecretKeyReference;
+import io.mlws.api.v1alpha1.SpecDefaults;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
  * @param leaseName name of that Lease
  * @param leaseNamespace namespace of that Lease; empty means the client's namespace
  * @param healthPort port of /healthz, /readyz and /metrics
+ * @param clusterDomain the cluster's DNS domain, for status.url (kubelet's --cluster-domain)
  */
 public record OperatorConfig(
     String scorerImage,
@@ -27,7 +29,8 @@ public record OperatorConfig(
     boolean leaderElection,
     String leaseName,
     Optional<String> leaseNamespace,
-    int healthPort) {
+    int healthPort,
+    String clusterDomain) {
 
   public static final String DEFAULT_SCORER_IMAGE = "ghcr.io/mlws/scorer:0.1.0";
   public static final String DEFAULT_AGENT_PATH = "/opt/mlws/agent/applicationinsights-agent.jar";
@@ -46,7 +49,8 @@ public record OperatorConfig(
         booleanValue(env, "MLWS_LEADER_ELECTION", false),
         env.getOrDefault("MLWS_LEASE_NAME", "mlws-operator-leader"),
         Optional.ofNullable(blankToNull(env.get("MLWS_LEASE_NAMESPACE"))),
-        port(env, "MLWS_HEALTH_PORT", 8081));
+        port(env, "MLWS_HEALTH_PORT", 8081),
+        domain(env, "MLWS_CLUSTER_DOMAIN", "cluster.local"));
   }
 
   /** The configuration of a local run: defaults everywhere, every namespace. */
@@ -63,7 +67,8 @@ public record OperatorConfig(
         leaderElection,
         leaseName,
         leaseNamespace,
-        healthPort);
+        healthPort,
+        clusterDomain);
   }
 
   public OperatorConfig withWatchedNamespaces(Set<String> namespaces) {
@@ -75,7 +80,8 @@ public record OperatorConfig(
         leaderElection,
         leaseName,
         leaseNamespace,
-        healthPort);
+        healthPort,
+        clusterDomain);
   }
 
   private static SecretKeyReference secretReference(String value) {
@@ -85,8 +91,7 @@ public record OperatorConfig(
           "MLWS_DEFAULT_APPINSIGHTS_SECRET must be <secret-name> or <secret-name>/<key>, got: "
               + value);
     }
-    return new SecretKeyReference(
-        parts[0], parts.length == 2 ? parts[1] : SecretKeyReference.DEFAULT_KEY);
+    return new SecretKeyReference(parts[0], parts.length == 2 ? parts[1] : SpecDefaults.SECRET_KEY);
   }
 
   private static boolean booleanValue(Map<String, String> env, String name, boolean fallback) {
@@ -115,6 +120,23 @@ public record OperatorConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a port number, got: " + value);
     }
+  }
+
+  private static String domain(Map<String, String> env, String name, String fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    String domain = value.trim().toLowerCase();
+    if (domain.endsWith(".")) {
+      domain = domain.substring(0, domain.length() - 1);
+    }
+    if (!domain.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        || domain.length() > 253) {
+      throw new IllegalArgumentException(
+          name + " must be a DNS domain such as cluster.local, got: " + value);
+    }
+    return domain;
   }
 
   private static String blankToNull(String value) {

@@ -6,26 +6,41 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs the operator against the current kubeconfig context, or in-cluster as its pod. */
 public final class OperatorMain {
-  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
-
   private OperatorMain() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      // Before the first logger exists: logback.xml reads the appender from this property.
+      System.setProperty(
+          LogFormat.APPENDER_PROPERTY, LogFormat.appender(System.getenv("MLWS_LOG_FORMAT")));
+    } catch (IllegalArgumentException e) {
+      System.err.println("invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Logger log = LoggerFactory.getLogger(OperatorMain.class);
     OperatorConfig config;
     try {
       config = OperatorConfig.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
-      LOG.error("invalid configuration: {}", e.getMessage());
+      log.error("invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
     Config kubernetes = Config.autoConfigure(null);
     kubernetes.setUserAgent(OperatorWiring.USER_AGENT);
+    Optional<String> unreachable = ApiServerProbe.unreachable(kubernetes);
+    if (unreachable.isPresent()) {
+      log.error(unreachable.get());
+      System.exit(1);
+      return;
+    }
     KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MlwsOperator operator = OperatorWiring.build(client, config, meters);
@@ -35,22 +50,28 @@ public final class OperatorMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  LOG.info("stopping");
+                  log.info("stopping");
                   operator.stop();
-                  LOG.info("operator stopped");
+                  log.info("operator stopped");
                   health.close();
                   client.close();
-                  LOG.info("stopped");
+                  log.info("stopped");
                 },
                 "mlws-shutdown"));
-    LOG.info(
+    log.info(
         "starting against {} (namespaces: {}, scorer image {}, leader election {}, health port {})",
         client.getMasterUrl(),
         config.watchedNamespaces().isEmpty() ? "all" : config.watchedNamespaces(),
         config.scorerImage(),
         config.leaderElection(),
         health.port());
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // E.g. an informer that cannot sync: without this the JVM would live on, doing nothing.
+      log.error("could not start: {}", ApiRefusal.describe(e), e);
+      System.exit(1);
+    }
     Thread.currentThread().join(Duration.ofDays(36500).toMillis());
   }
 }

@@ -5,7 +5,6 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.mlws.operator.dependent.OwnedObjectFactory;
 import java.time.Clock;
 
 /** Puts the operator together the same way for production and for the integration tests. */
@@ -23,7 +22,6 @@ public final class OperatorWiring {
             overrider -> {
               overrider
                   .withKubernetesClient(client)
-                  .withDependentResourceFactory(new OwnedObjectFactory(config))
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters))
                   .withCloseClientOnStop(false);
               if (config.leaderElection()) {

@@ -1,21 +1,28 @@
 package io.mlws.operator;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.mlws.api.v1alpha1.AppInsightsSpec;
 import io.mlws.api.v1alpha1.AutoscalingSpec;
 import io.mlws.api.v1alpha1.DataCollectionSpec;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceSpec;
+import io.mlws.api.v1alpha1.ModelCredential;
+import io.mlws.api.v1alpha1.ModelCredentialType;
 import io.mlws.api.v1alpha1.ModelSpec;
+import io.mlws.api.v1alpha1.PodSettings;
 import io.mlws.api.v1alpha1.SecretKeyReference;
+import io.mlws.api.v1alpha1.SpecDefaults;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An MLWebService with every default filled in, in one place, so that desired state never depends
- * on whether the API server applied the CRD's schema defaults (objects read from a cache or built
- * in tests have none).
+ * An MLWebService with every default filled in from {@link SpecDefaults} (the constants the CRD's
+ * defaults are generated from), so that desired state never depends on whether the API server
+ * applied the schema defaults (objects built in tests have none).
  */
 public record ResolvedSpec(
     String name,
@@ -24,9 +31,10 @@ public record ResolvedSpec(
     Optional<String> modelSha256,
     String modelName,
     String modelVersion,
+    Optional<ResolvedCredential> modelCredential,
     String image,
     Optional<Integer> replicas,
-    Optional<AutoscalingSpec> autoscaling,
+    Optional<ResolvedAutoscaling> autoscaling,
     boolean appInsightsRequested,
     Optional<SecretKeyReference> connectionStringSecret,
     double appInsightsSamplingPercentage,
@@ -35,7 +43,15 @@ public record ResolvedSpec(
     double dataCollectionSamplingPercentage,
     int maxPayloadChars,
     List<String> redactFields,
-    Optional<ResourceRequirements> resources) {
+    ResourceRequirements resources,
+    PodSettings pod,
+    String clusterDomain) {
+
+  /** HPA bounds and target with their defaults applied. */
+  public record ResolvedAutoscaling(int minReplicas, int maxReplicas, int targetCpuPercent) {}
+
+  /** Where the scorer reads the model download credential from, and how it presents it. */
+  public record ResolvedCredential(String secretName, String key, ModelCredentialType type) {}
 
   public static ResolvedSpec of(MLWebService mlws, OperatorConfig config) {
     String name = mlws.getMetadata().getName();
@@ -45,44 +61,91 @@ public record ResolvedSpec(
         Objects.requireNonNullElseGet(spec.getAppInsights(), AppInsightsSpec::new);
     DataCollectionSpec collection =
         Objects.requireNonNullElseGet(spec.getDataCollection(), DataCollectionSpec::new);
-    Optional<AutoscalingSpec> autoscaling = Optional.ofNullable(spec.getAutoscaling());
+    Optional<ResolvedAutoscaling> autoscaling =
+        Optional.ofNullable(spec.getAutoscaling()).map(ResolvedSpec::autoscaling);
     return new ResolvedSpec(
         name,
         mlws.getMetadata().getNamespace(),
         model.getUri(),
         Optional.ofNullable(model.getSha256()).map(String::toLowerCase),
         Objects.requireNonNullElse(model.getName(), name),
-        Objects.requireNonNullElse(model.getVersion(), "1"),
+        Objects.requireNonNullElse(model.getVersion(), SpecDefaults.MODEL_VERSION),
+        Optional.ofNullable(model.getCredential()).map(ResolvedSpec::credential),
         Objects.requireNonNullElse(spec.getImage(), config.scorerImage()),
         autoscaling.isPresent()
             ? Optional.empty()
-            : Optional.of(Objects.requireNonNullElse(spec.getReplicas(), 1)),
+            : Optional.of(
+                Objects.requireNonNullElse(
+                    spec.getReplicas(), SpecDefaults.integer(SpecDefaults.REPLICAS))),
         autoscaling,
-        Boolean.TRUE.equals(insights.getEnabled()),
+        Objects.requireNonNullElse(
+            insights.getEnabled(), SpecDefaults.bool(SpecDefaults.APP_INSIGHTS_ENABLED)),
         Optional.ofNullable(insights.getConnectionStringSecretRef())
-            .map(
-                ref ->
-                    new SecretKeyReference(
-                        ref.getName(),
-                        Objects.requireNonNullElse(ref.getKey(), SecretKeyReference.DEFAULT_KEY)))
+            .map(ref -> new SecretKeyReference(ref.getName(), secretKey(ref.getKey())))
             .or(config::defaultAppInsightsSecret),
-        Objects.requireNonNullElse(insights.getSamplingPercentage(), 100.0),
+        Objects.requireNonNullElse(
+            insights.getSamplingPercentage(),
+            SpecDefaults.number(SpecDefaults.SAMPLING_PERCENTAGE)),
         Objects.requireNonNullElse(insights.getRoleName(), name),
-        Boolean.TRUE.equals(collection.getEnabled()),
-        Objects.requireNonNullElse(collection.getSamplingPercentage(), 100.0),
-        Objects.requireNonNullElse(collection.getMaxPayloadChars(), 8192),
+        Objects.requireNonNullElse(
+            collection.getEnabled(), SpecDefaults.bool(SpecDefaults.DATA_COLLECTION_ENABLED)),
+        Objects.requireNonNullElse(
+            collection.getSamplingPercentage(),
+            SpecDefaults.number(SpecDefaults.SAMPLING_PERCENTAGE)),
+        Objects.requireNonNullElse(
+            collection.getMaxPayloadChars(), SpecDefaults.integer(SpecDefaults.MAX_PAYLOAD_CHARS)),
         List.copyOf(Objects.requireNonNullElse(collection.getRedactFields(), List.of())),
-        Optional.ofNullable(spec.getResources()));
+        resources(spec),
+        Objects.requireNonNullElseGet(spec.getPod(), PodSettings::new),
+        config.clusterDomain());
+  }
+
+  /** A connection-string key as written, or the default key. */
+  public static String secretKey(String key) {
+    return Objects.requireNonNullElse(key, SpecDefaults.SECRET_KEY);
   }
 
   /** The most pods that may run at once: what decides whether a disruption budget is worth it. */
-  public static int maxReplicas(MLWebServiceSpec spec) {
-    if (spec == null) {
-      return 1;
+  public int maxReplicas() {
+    return autoscaling.map(ResolvedAutoscaling::maxReplicas).orElseGet(() -> replicas.orElse(1));
+  }
+
+  /** The in-cluster scoring URL under the operator's cluster domain. */
+  public String url() {
+    return "http://%s.%s.svc.%s/score".formatted(name, namespace, clusterDomain);
+  }
+
+  private static ResolvedAutoscaling autoscaling(AutoscalingSpec autoscaling) {
+    return new ResolvedAutoscaling(
+        Objects.requireNonNullElse(
+            autoscaling.getMinReplicas(), SpecDefaults.integer(SpecDefaults.MIN_REPLICAS)),
+        Objects.requireNonNullElse(autoscaling.getMaxReplicas(), 1),
+        Objects.requireNonNullElse(
+            autoscaling.getTargetCPUUtilizationPercentage(),
+            SpecDefaults.integer(SpecDefaults.TARGET_CPU_UTILIZATION_PERCENTAGE)));
+  }
+
+  private static ResolvedCredential credential(ModelCredential credential) {
+    return new ResolvedCredential(
+        credential.getSecretName(),
+        credential.getKey(),
+        Objects.requireNonNullElse(
+            credential.getType(), ModelCredentialType.valueOf(SpecDefaults.MODEL_CREDENTIAL_TYPE)));
+  }
+
+  private static ResourceRequirements resources(MLWebServiceSpec spec) {
+    if (spec.getResources() == null) {
+      return new ResourceRequirementsBuilder()
+          .withRequests(
+              Map.of(
+                  "cpu", new Quantity(SpecDefaults.CPU_REQUEST),
+                  "memory", new Quantity(SpecDefaults.MEMORY_REQUEST)))
+          .withLimits(Map.of("memory", new Quantity(SpecDefaults.MEMORY_LIMIT)))
+          .build();
     }
-    if (spec.getAutoscaling() != null) {
-      return Objects.requireNonNullElse(spec.getAutoscaling().getMaxReplicas(), 1);
-    }
-    return Objects.requireNonNullElse(spec.getReplicas(), 1);
+    return new ResourceRequirementsBuilder()
+        .withRequests(spec.getResources().getRequests())
+        .withLimits(spec.getResources().getLimits())
+        .build();
   }
 }

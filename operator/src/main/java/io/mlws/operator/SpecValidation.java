@@ -1,8 +1,10 @@
 package io.mlws.operator;
 
 import io.mlws.api.v1alpha1.AutoscalingSpec;
+import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,7 +27,23 @@ public final class SpecValidation {
           SpecValidation::connectionStringSecret,
           SpecValidation::percentages);
 
+  private static final Pattern DNS_1035_LABEL = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+
   private SpecValidation() {}
+
+  /** Problems with the resource's name (it names the Service) and with its spec. */
+  public static List<String> problems(MLWebService mlws, OperatorConfig config) {
+    List<String> problems = new ArrayList<>();
+    String name = mlws.getMetadata().getName();
+    if (name.length() > 63 || !DNS_1035_LABEL.matcher(name).matches()) {
+      problems.add(
+          "metadata.name must be a DNS-1035 label of at most 63 characters (it names the scorer"
+              + " Service), got "
+              + name);
+    }
+    problems.addAll(problems(mlws.getSpec(), config));
+    return problems;
+  }
 
   /** Every problem found, each a sentence naming the field; empty when the spec can be realized. */
   public static List<String> problems(MLWebServiceSpec spec, OperatorConfig config) {

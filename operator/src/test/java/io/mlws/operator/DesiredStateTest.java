@@ -15,6 +15,7 @@ import io.mlws.operator.dependent.ScorerConfigMap;
 import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.dependent.ScorerDisruptionBudget;
 import io.mlws.operator.dependent.ScorerService;
+import io.mlws.operator.telemetry.KeyNamesOnlySecretStore;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class DesiredStateTest {
     if (spec.autoscaling().isPresent()) {
       objects.put("hpa", ScorerAutoscaler.desired(spec));
     }
-    if (ResolvedSpec.maxReplicas(mlws.getSpec()) >= 2) {
+    if (spec.maxReplicas() >= 2) {
       objects.put("pdb", ScorerDisruptionBudget.desired(spec.name(), spec.namespace()));
     }
     return objects;
@@ -93,8 +94,15 @@ class DesiredStateTest {
         Arrays.stream(Files.readString(keys).split("\\s+"))
             .filter(k -> !k.isBlank())
             .collect(Collectors.toMap(k -> k, k -> "dmFsdWU="));
+    // As the operator's informer caches it: key names and value digests.
     return Optional.of(
-        new SecretBuilder().withNewMetadata().withName("ai").endMetadata().withData(data).build());
+        KeyNamesOnlySecretStore.withoutValues(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("ai")
+                .endMetadata()
+                .withData(data)
+                .build()));
   }
 
   static JsonNode tree(HasMetadata object) throws IOException {

@@ -59,6 +59,13 @@ class FaultToleranceIT {
       if (!fault.contains("late")) {
         assertThat(proxy.injectedFaults()).as("faults injected at the proxy").isPositive();
       }
+      if (fault.contains("409")) {
+        for (String name : FLEET) {
+          assertThat(harness.eventsFor(name))
+              .as("a conflict is ordinary concurrency: retried quietly, no Warning on %s", name)
+              .noneMatch(e -> "ReconcileFailed".equals(e.getReason()));
+        }
+      }
     }
   }
 

@@ -16,9 +16,11 @@ import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.api.v1alpha1.DataCollectionState;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.cluster.AuditLog;
+import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.deploy.GitOpsHealthTest;
 import io.mlws.operator.deploy.Kstatus;
 import io.mlws.operator.status.StatusConditions;
+import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -203,7 +205,7 @@ class MLWebServiceOperatorIT {
   }
 
   @Test
-  void missingSecretKeepsServingWithoutTelemetryUntilTheSecretAppears() {
+  void missingSecretKeepsServingWithoutTelemetryUntilTheSecretAppears() throws Exception {
     harness.apply(
         service(
             "waiting", "appInsights: {enabled: true, connectionStringSecretRef: {name: later}}"));
@@ -221,7 +223,8 @@ class MLWebServiceOperatorIT {
               assertThat(c.getStatus()).isEqualTo("False");
               assertThat(c.getReason()).isEqualTo("SecretNotFound");
               assertThat(c.getMessage())
-                  .contains("Secret later not found in namespace " + harness.ns);
+                  .contains("Secret later labelled mlws.io/connection-string=true not found")
+                  .contains("kubectl label secret later mlws.io/connection-string=true");
             });
     assertThat(harness.eventsFor("waiting"))
         .anySatisfy(
@@ -229,8 +232,33 @@ class MLWebServiceOperatorIT {
               assertThat(e.getType()).isEqualTo("Warning");
               assertThat(e.getReason()).isEqualTo("TelemetrySecretMissing");
             });
+    // What GitOps sees, decided: the scorer serves, but the monitoring asked for is absent, so the
+    // resource is Stalled (not Ready) until the Secret exists: kstatus Failed, Argo CD Degraded.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StatusConditions.isTrue(statusOf("waiting"), StatusConditions.STALLED));
+    assertThat(StatusConditions.isTrue(statusOf("waiting"), StatusConditions.READY)).isFalse();
+    assertThat(statusOf("waiting").getUrl()).as("it serves").isNotNull();
+    JsonNode live = asJson(harness.get("waiting"));
+    assertThat(Kstatus.compute(live)).isEqualTo(Kstatus.Status.FAILED);
+    assertThat(GitOpsHealthTest.argoHealth(live).get("status").tojstring()).isEqualTo("Degraded");
 
-    harness.createSecret("later", Map.of("connection-string", CONNECTION_STRING));
+    // A Secret without the label is invisible to the operator (it only lists labelled Secrets).
+    harness.createSecret("later", Map.of("connection-string", CONNECTION_STRING), Map.of());
+    harness.apply(service("witness", "replicas: 1"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> statusOf("witness") != null);
+    assertThat(statusOf("waiting").getAppInsights()).isEqualTo(AppInsightsState.SECRET_MISSING);
+
+    harness
+        .client
+        .secrets()
+        .inNamespace(harness.ns)
+        .withName("later")
+        .edit(
+            s -> {
+              s.getMetadata().setLabels(Map.of(ConnectionStringSecrets.LABEL, "true"));
+              return s;
+            });
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -238,7 +266,58 @@ class MLWebServiceOperatorIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> statusOf("waiting").getAppInsights() == AppInsightsState.ENABLED);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StatusConditions.isTrue(statusOf("waiting"), StatusConditions.READY));
     assertConnectionStringAppearsOnlyInSecrets();
+  }
+
+  @Test
+  void rotatingTheConnectionStringRollsThePods() {
+    harness.createSecret("rotated", Map.of("connection-string", CONNECTION_STRING));
+    harness.apply(
+        service(
+            "rotation",
+            "appInsights: {enabled: true, connectionStringSecretRef: {name: rotated}}"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> connectionStringDigest("rotation") != null);
+    String before = connectionStringDigest("rotation");
+    await().atMost(Duration.ofSeconds(30)).until(() -> replicaSets("rotation").size() == 1);
+
+    harness
+        .client
+        .secrets()
+        .inNamespace(harness.ns)
+        .withName("rotated")
+        .edit(
+            s -> {
+              s.setStringData(
+                  Map.of("connection-string", CONNECTION_STRING.replace("1111", "9999")));
+              return s;
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !before.equals(connectionStringDigest("rotation")));
+    assertThat(connectionStringDigest("rotation"))
+        .as("a digest on the pod template, never the value")
+        .matches("sha256:[0-9a-f]{64}")
+        .doesNotContain("InstrumentationKey");
+    await().atMost(Duration.ofSeconds(30)).until(() -> replicaSets("rotation").size() == 2);
+    assertConnectionStringAppearsOnlyInSecrets();
+  }
+
+  private static String connectionStringDigest(String name) {
+    Deployment deployment = harness.deployment(name);
+    if (deployment == null
+        || deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+      return null;
+    }
+    return deployment
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get(ScorerDeployment.CONNECTION_STRING_DIGEST);
   }
 
   @Test
@@ -407,7 +486,7 @@ class MLWebServiceOperatorIT {
         .withName("quiet-secret")
         .edit(
             s -> {
-              s.getMetadata().setLabels(Map.of("touched", "yes"));
+              s.getMetadata().getLabels().put("touched", "yes");
               return s;
             });
     // A quiet period to measure over, not a synchronisation: nothing should happen in it.
@@ -505,7 +584,7 @@ class MLWebServiceOperatorIT {
 
   static JsonNode asJson(MLWebService mlws) throws Exception {
     return new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(harness.client.getKubernetesSerialization().asJson(mlws));
+        .readTree(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(mlws));
   }
 
   /** The fields the operator's field manager owns on an object, as the real server records them. */
@@ -514,7 +593,10 @@ class MLWebServiceOperatorIT {
         .filter(
             m ->
                 m.getManager().equals("mlwebservicereconciler") && m.getOperation().equals("Apply"))
-        .map(m -> harness.client.getKubernetesSerialization().asJson(m.getFieldsV1()))
+        .map(
+            m ->
+                new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                    .asJson(m.getFieldsV1()))
         .findFirst()
         .orElse("");
   }
@@ -532,6 +614,10 @@ class MLWebServiceOperatorIT {
   private static void assertOwnedBy(OwnerReference ref, MLWebService owner) {
     assertThat(ref.getUid()).isEqualTo(owner.getMetadata().getUid());
     assertThat(ref.getKind()).isEqualTo("MLWebService");
+    assertThat(ref.getController()).as("the MLWebService is the controller").isTrue();
+    assertThat(ref.getBlockOwnerDeletion())
+        .as("foreground deletion of the MLWebService waits for it")
+        .isTrue();
   }
 
   private static io.mlws.api.v1alpha1.MLWebServiceStatus statusOf(String name) {

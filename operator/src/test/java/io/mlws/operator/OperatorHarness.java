@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.cluster.AuditLog;
 import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,12 +90,18 @@ final class OperatorHarness implements AutoCloseable {
     return deployment(name);
   }
 
+  /** A connection-string Secret, labelled so that the operator sees it. */
   void createSecret(String name, Map<String, String> stringData) {
+    createSecret(name, stringData, Map.of(ConnectionStringSecrets.LABEL, "true"));
+  }
+
+  void createSecret(String name, Map<String, String> stringData, Map<String, String> labels) {
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
             .withName(name)
             .withNamespace(ns)
+            .withLabels(labels)
             .endMetadata()
             .withStringData(stringData)
             .build();
@@ -129,7 +136,11 @@ final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    operator.stop();
+    try {
+      operator.stop();
+    } catch (RuntimeException alreadyStopped) {
+      // A test that replaced the operator has stopped it already.
+    }
     operatorClient.close();
     cluster.deleteNamespace(ns);
     client.close();

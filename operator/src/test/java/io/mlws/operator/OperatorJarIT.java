@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class OperatorJarIT {
                   "MLWS_DEFAULT_APPINSIGHTS_SECRET",
                   "shared",
                   "MLWS_LOG_FORMAT",
-                  "JSON"));
+                  "json"));
       try {
         client
             .secrets()
@@ -68,6 +69,8 @@ class OperatorJarIT {
                 new io.fabric8.kubernetes.api.model.SecretBuilder()
                     .withNewMetadata()
                     .withName("shared")
+                    .withLabels(
+                        Map.of(io.mlws.operator.telemetry.ConnectionStringSecrets.LABEL, "true"))
                     .endMetadata()
                     .withStringData(Map.of("connection-string", CONNECTION_STRING))
                     .build())
@@ -135,6 +138,8 @@ class OperatorJarIT {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("# TYPE").contains("operator_sdk_");
 
+        assertConnectionStringNotInHeap(operator);
+
         operator.destroy();
         assertThat(operator.waitFor(20, TimeUnit.SECONDS))
             .as("stops on SIGTERM; log:\n%s", Files.readString(log))
@@ -152,6 +157,83 @@ class OperatorJarIT {
         operator.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * The operator's Secret cache keeps key names and digests only: a heap dump of the running
+   * operator (live objects, after a full GC) holds the connection string neither as text nor as the
+   * base64 the API server sends.
+   */
+  private void assertConnectionStringNotInHeap(Process operator) throws Exception {
+    Path dump = home.resolve("operator.hprof");
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(operator.pid()),
+                "GC.heap_dump",
+                dump.toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(jcmd.getInputStream().readAllBytes());
+    assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(dump).as("heap dump: %s", said).exists();
+    byte[] heap = Files.readAllBytes(dump);
+    Files.delete(dump);
+    byte[] base64 =
+        java.util.Base64.getEncoder().encode(CONNECTION_STRING.getBytes(StandardCharsets.UTF_8));
+    assertThat(indexOf(heap, CONNECTION_STRING.getBytes(StandardCharsets.UTF_8)))
+        .as("the connection string in the operator's heap")
+        .isEqualTo(-1);
+    assertThat(indexOf(heap, base64)).as("its base64 in the operator's heap").isEqualTo(-1);
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
+  void withoutAClusterItSaysSoInOneLineAndExits() throws Exception {
+    Process operator = startWithout(Map.of("KUBECONFIG", home.resolve("none").toString()));
+    assertThat(operator.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
+    List<String> lines = Files.readAllLines(home.resolve("operator.log"));
+    assertThat(operator.exitValue()).isNotZero();
+    assertThat(lines).as("one line, no stack trace").hasSize(1);
+    assertThat(lines.get(0))
+        .contains("cannot reach the Kubernetes API server at https://kubernetes.default.svc")
+        .contains("local-cluster/cluster up");
+
+    Process badFormat = startWithout(Map.of("MLWS_LOG_FORMAT", "xml"));
+    assertThat(badFormat.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(badFormat.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(home.resolve("operator.log")))
+        .contains("MLWS_LOG_FORMAT must be text or json, got: xml");
+  }
+
+  /** The jar as a new user runs it: no cluster configured, an empty HOME. */
+  private Process startWithout(Map<String, String> env) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home,
+                "-jar",
+                JAR.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("operator.log").toFile());
+    builder.environment().remove("KUBECONFIG");
+    builder.environment().remove("KUBERNETES_MASTER");
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("MLWS_HEALTH_PORT", "0");
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   @Test

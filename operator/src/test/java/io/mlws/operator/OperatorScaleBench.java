@@ -53,6 +53,8 @@ class OperatorScaleBench {
                 new io.fabric8.kubernetes.api.model.SecretBuilder()
                     .withNewMetadata()
                     .withName("ai")
+                    .withLabels(
+                        Map.of(io.mlws.operator.telemetry.ConnectionStringSecrets.LABEL, "true"))
                     .endMetadata()
                     .withStringData(
                         Map.of(

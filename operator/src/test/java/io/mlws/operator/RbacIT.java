@@ -39,6 +39,17 @@ class RbacIT {
           "coordination.k8s.io/leases:create",
           "coordination.k8s.io/leases:update");
 
+  /**
+   * Not in this scenario's audit log, each for a stated reason. Setting blockOwnerDeletion on an
+   * owner reference needs update on the owner's finalizers: the
+   * OwnerReferencesPermissionEnforcement admission plugin (on in local-cluster) checks it
+   * internally, so it is never an audited request, but without it every create in this scenario
+   * fails with 403. Events are patched (count) when one repeats and read when an earlier operator
+   * wrote them: EventAggregationIT exercises both and checks them in the audit log.
+   */
+  static final Set<String> USED_OUTSIDE_THIS_AUDIT =
+      Set.of("mlws.io/mlwebservices/finalizers:update", "core/events:patch", "core/events:get");
+
   @Test
   void deployRbacGrantsExactlyWhatTheOperatorUses() throws Exception {
     OperatorConfig config =
@@ -59,14 +70,14 @@ class RbacIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  audit.entries().subList(before, audit.entries().size()).stream()
+                  audit.since(before).stream()
                       .anyMatch(
                           e ->
                               e.user().equals(LocalCluster.OPERATOR_USER)
                                   && e.permission().equals("coordination.k8s.io/leases:patch")));
     }
     Set<String> used = new TreeSet<>();
-    for (AuditLog.Entry entry : audit.entries().subList(before, audit.entries().size())) {
+    for (AuditLog.Entry entry : audit.since(before)) {
       if (entry.user().equals(LocalCluster.OPERATOR_USER)) {
         assertThat(entry.code()).as("refused by the real authorizer: %s", entry).isNotEqualTo(403);
         used.add(entry.permission());
@@ -74,6 +85,7 @@ class RbacIT {
     }
     used.removeAll(ALWAYS_ALLOWED);
     used.addAll(LEASE_ACCESS_CHECK);
+    used.addAll(USED_OUTSIDE_THIS_AUDIT);
     used.addAll(createsByServerSideApply(used));
 
     assertThat(granted()).as("deploy/rbac grants (left) vs what the operator used").isEqualTo(used);

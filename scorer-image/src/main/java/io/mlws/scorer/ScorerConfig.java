@@ -1,5 +1,6 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.model.ModelCredential;
 import io.mlws.scorer.model.ModelKindDecision;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,6 +17,7 @@ import java.util.Optional;
 public record ScorerConfig(
     String modelUri,
     Optional<String> modelSha256,
+    ModelCredential modelCredential,
     Path modelDir,
     int port,
     Optional<Path> settingsFile,
@@ -48,6 +50,9 @@ public record ScorerConfig(
     return new ScorerConfig(
         uri,
         Optional.ofNullable(value(env, "MLWS_MODEL_SHA256")).map(String::toLowerCase),
+        new ModelCredential(
+            Optional.ofNullable(value(env, "MLWS_MODEL_AUTHORIZATION")),
+            Optional.ofNullable(value(env, "MLWS_MODEL_SAS_TOKEN"))),
         Path.of(
             orDefault(
                 env, "MLWS_MODEL_DIR", System.getProperty("java.io.tmpdir") + "/mlws-models")),

@@ -50,7 +50,11 @@ public final class ScorerMain {
     try {
       OnnxModel loaded =
           OnnxModel.load(
-              ModelFetcher.fetch(config.modelUri(), config.modelSha256(), config.modelDir()),
+              ModelFetcher.fetch(
+                  config.modelUri(),
+                  config.modelSha256(),
+                  config.modelDir(),
+                  config.modelCredential()),
               config.modelKind());
       loaded.signature().inputs().forEach(i -> LOG.info("model input {}", i.describe()));
       LOG.info("model answers as a {}", loaded.kind().describe());

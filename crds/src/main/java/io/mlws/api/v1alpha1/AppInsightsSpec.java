@@ -8,11 +8,11 @@ import io.fabric8.generator.annotation.Pattern;
 
 /** Whether and how the scorer pods send Application Insights telemetry. */
 public class AppInsightsSpec {
-  @Default("false")
+  @Default(SpecDefaults.APP_INSIGHTS_ENABLED)
   @JsonPropertyDescription(
       "Attach the Application Insights Java agent to the scorer pods. Defaults to false: the agent"
           + " is then not loaded at all. Toggling rolls the pods once.")
-  private Boolean enabled = false;
+  private Boolean enabled;
 
   @JsonPropertyDescription(
       "Secret key holding the Application Insights connection string. Required when enabled,"
@@ -21,10 +21,10 @@ public class AppInsightsSpec {
 
   @Min(0)
   @Max(100)
-  @Default("100")
+  @Default(SpecDefaults.SAMPLING_PERCENTAGE)
   @JsonPropertyDescription(
       "Percentage of requests whose telemetry is kept, 0 to 100. Defaults to 100.")
-  private Double samplingPercentage = 100.0;
+  private Double samplingPercentage;
 
   @Pattern("^[^\\s].{0,127}$")
   @JsonPropertyDescription(

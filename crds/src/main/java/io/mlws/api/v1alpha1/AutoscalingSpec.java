@@ -2,7 +2,6 @@ package io.mlws.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -13,9 +12,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "autoscaling.minReplicas must not exceed autoscaling.maxReplicas")
 public class AutoscalingSpec {
   @Min(1)
-  @Default("1")
+  @Default(SpecDefaults.MIN_REPLICAS)
   @JsonPropertyDescription("Fewest scorer pods. Defaults to 1.")
-  private Integer minReplicas = 1;
+  private Integer minReplicas;
 
   @Required
   @Min(1)
@@ -23,11 +22,11 @@ public class AutoscalingSpec {
   private Integer maxReplicas;
 
   @Min(1)
-  @Max(100)
-  @Default("70")
+  @Default(SpecDefaults.TARGET_CPU_UTILIZATION_PERCENTAGE)
   @JsonPropertyDescription(
-      "Average CPU utilization, in percent of requests, to aim for. Defaults to 70.")
-  private Integer targetCPUUtilizationPercentage = 70;
+      "Average CPU utilization to aim for, in percent of the CPU request; may exceed 100 when"
+          + " the CPU limit is above the request. Defaults to 70.")
+  private Integer targetCPUUtilizationPercentage;
 
   public Integer getMinReplicas() {
     return minReplicas;

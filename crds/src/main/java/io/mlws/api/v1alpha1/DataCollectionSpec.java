@@ -4,42 +4,39 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.ValidationRule;
-import java.util.ArrayList;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 /** Which scored inputs and predictions leave the pod as model_data_collection traces. */
 public class DataCollectionSpec {
-  @Default("false")
+  @Default(SpecDefaults.DATA_COLLECTION_ENABLED)
   @JsonPropertyDescription(
       "Send one model_data_collection trace per scored request with its input and prediction."
           + " Takes effect without restarting pods. Needs appInsights.enabled. Defaults to false.")
-  private Boolean enabled = false;
+  private Boolean enabled;
 
   @Min(0)
   @Max(100)
-  @Default("100")
+  @Default(SpecDefaults.SAMPLING_PERCENTAGE)
   @JsonPropertyDescription(
       "Percentage of scored requests whose input and prediction are collected, 0 to 100."
           + " Defaults to 100.")
-  private Double samplingPercentage = 100.0;
+  private Double samplingPercentage;
 
   @Min(16)
   @Max(8192)
-  @Default("8192")
+  @Default(SpecDefaults.MAX_PAYLOAD_CHARS)
   @JsonPropertyDescription(
       "Longest Input or Prediction value sent, in characters; longer values are truncated with a"
           + " visible marker. Application Insights keeps at most 8192 per dimension. Defaults to"
           + " 8192.")
-  private Integer maxPayloadChars = 8192;
+  private Integer maxPayloadChars;
 
-  @ValidationRule(
-      value = "self.all(f, size(f) > 0 && size(f) <= 256)",
-      message = "redactFields entries must be 1 to 256 characters")
+  @Size(max = 64)
   @JsonPropertyDescription(
       "Input field names whose values are replaced by \"[REDACTED]\" before anything leaves the"
-          + " pod.")
-  private List<String> redactFields = new ArrayList<>();
+          + " pod. At most 64 names of 1 to 256 characters.")
+  private List<@Size(min = 1, max = 256) String> redactFields;
 
   public Boolean getEnabled() {
     return enabled;

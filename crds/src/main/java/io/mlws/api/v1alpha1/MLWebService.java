@@ -1,6 +1,7 @@
 package io.mlws.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -35,6 +36,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
+@ValidationRule(
+    value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+    message =
+        "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-', starting with"
+            + " a letter and ending with a letter or digit): it names the scorer Service")
+@ValidationRule(
+    value = "size(self.metadata.name) <= 63",
+    message =
+        "metadata.name must be at most 63 characters: it names the scorer Service and is a label"
+            + " value")
 public class MLWebService extends CustomResource<MLWebServiceSpec, MLWebServiceStatus>
     implements Namespaced {
   public static final String GROUP = "mlws.io";

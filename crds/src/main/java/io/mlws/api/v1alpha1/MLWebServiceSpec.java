@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** What the user asks for: the model, how many pods serve it, and which telemetry they send. */
 @ValidationRule(
@@ -23,11 +22,17 @@ public class MLWebServiceSpec {
   @JsonPropertyDescription(
       "CPU and memory requests and limits of the scorer container. Defaults to requests of 100m"
           + " CPU and 512Mi memory and a 1Gi memory limit.")
-  private ResourceRequirements resources;
+  private ScorerResources resources;
+
+  @JsonPropertyDescription(
+      "Scorer pod settings: service account, image pull secrets, node selection, tolerations,"
+          + " affinity, extra environment variables, pod annotations and labels.")
+  private PodSettings pod;
 
   @Min(0)
   @JsonPropertyDescription(
-      "Number of scorer pods. Defaults to 1. Leave it unset when spec.autoscaling is set.")
+      "Number of scorer pods. Defaults to 1; 0 scales the service to zero (Ready, nothing"
+          + " answers). Leave it unset when spec.autoscaling is set.")
   private Integer replicas;
 
   @JsonPropertyDescription(
@@ -60,12 +65,20 @@ public class MLWebServiceSpec {
     this.image = image;
   }
 
-  public ResourceRequirements getResources() {
+  public ScorerResources getResources() {
     return resources;
   }
 
-  public void setResources(ResourceRequirements resources) {
+  public void setResources(ScorerResources resources) {
     this.resources = resources;
+  }
+
+  public PodSettings getPod() {
+    return pod;
+  }
+
+  public void setPod(PodSettings pod) {
+    this.pod = pod;
   }
 
   public Integer getReplicas() {

@@ -4,14 +4,26 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where the model file is and how it is known in telemetry. */
+@ValidationRule(
+    value =
+        "!self.uri.matches('[?&](sig|SharedAccessSignature)=') && !self.uri.matches('^[a-z]+://[^/]*@')",
+    message =
+        "spec.model.uri must not carry a credential (a SAS sig= parameter or user:password@): put"
+            + " it in a Secret and name it in spec.model.credential")
+@ValidationRule(
+    value = "!has(self.credential) || self.uri.startsWith('https://')",
+    message = "spec.model.credential is only sent over https://")
 public class ModelSpec {
   /** The URI forms the scorer can load; see the field description. */
   public static final String URI_PATTERN =
       "^(https?://[^\\s]+|file:///[^\\s]*[^/\\s]|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]*[^/\\s])$";
 
   @Required
+  @Size(max = 2048)
   @Pattern(URI_PATTERN)
   @JsonPropertyDescription(
       "Location of the model file: https:// or http:// (downloaded by the scorer at start-up and"
@@ -19,9 +31,9 @@ public class ModelSpec {
           + " pvc://<claim>/<path> (the claim is mounted read-only at /models/pvc).")
   private String uri;
 
-  @Default("onnx")
+  @Default(SpecDefaults.MODEL_FORMAT)
   @JsonPropertyDescription("Format of the model file. Defaults to onnx.")
-  private ModelFormat format = ModelFormat.ONNX;
+  private ModelFormat format;
 
   @Pattern("^[a-fA-F0-9]{64}$")
   @JsonPropertyDescription(
@@ -35,9 +47,22 @@ public class ModelSpec {
   private String name;
 
   @Pattern("^[A-Za-z0-9][-A-Za-z0-9_.+]{0,62}$")
-  @Default("1")
+  @Default(SpecDefaults.MODEL_VERSION)
   @JsonPropertyDescription("Model version shown in telemetry. Defaults to 1.")
-  private String version = "1";
+  private String version;
+
+  @JsonPropertyDescription(
+      "Credential for private storage, read by the scorer from a Secret (an Authorization header"
+          + " or an Azure Storage SAS token). https:// only.")
+  private ModelCredential credential;
+
+  public ModelCredential getCredential() {
+    return credential;
+  }
+
+  public void setCredential(ModelCredential credential) {
+    this.credential = credential;
+  }
 
   public String getUri() {
     return uri;

@@ -7,17 +7,15 @@ import io.fabric8.generator.annotation.Required;
 
 /** Names one key of a Secret in the resource's namespace, so secrets never enter the spec. */
 public class SecretKeyReference {
-  public static final String DEFAULT_KEY = "connection-string";
-
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
   @JsonPropertyDescription("Name of the Secret, in the same namespace as the MLWebService.")
   private String name;
 
   @Pattern("^[-._a-zA-Z0-9]{1,253}$")
-  @Default(DEFAULT_KEY)
+  @Default(SpecDefaults.SECRET_KEY)
   @JsonPropertyDescription("Key in the Secret. Defaults to connection-string.")
-  private String key = DEFAULT_KEY;
+  private String key;
 
   public SecretKeyReference() {}
 

@@ -13,6 +13,6 @@ public class AutoscalingRequested implements Condition<HorizontalPodAutoscaler, 
       DependentResource<HorizontalPodAutoscaler, MLWebService> dependent,
       MLWebService mlws,
       Context<MLWebService> context) {
-    return mlws.getSpec() != null && mlws.getSpec().getAutoscaling() != null;
+    return ScorerPlan.of(context).spec().autoscaling().isPresent();
   }
 }

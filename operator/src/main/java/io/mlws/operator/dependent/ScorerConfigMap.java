@@ -5,12 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.OperatorConfig;
 import io.mlws.operator.ResolvedSpec;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -20,21 +14,22 @@ import java.util.Map;
  * The scorer's runtime settings file. Data collection lives here, not in the pod template, so
  * switching it is a file change the scorer reloads, never a rollout.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ScorerNames.MANAGED_SELECTOR))
-public class ScorerConfigMap extends CRUDKubernetesDependentResource<ConfigMap, MLWebService> {
+public class ScorerConfigMap extends ScorerObject<ConfigMap> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private final OperatorConfig config;
-
-  public ScorerConfigMap(OperatorConfig config) {
+  public ScorerConfigMap() {
     super(ConfigMap.class);
-    this.config = config;
   }
 
   @Override
-  protected ConfigMap desired(MLWebService mlws, Context<MLWebService> context) {
-    return desired(ResolvedSpec.of(mlws, config));
+  public String objectName(String name) {
+    return ScorerNames.configMap(name);
+  }
+
+  @Override
+  protected ConfigMap desired(ScorerPlan plan) {
+    return desired(plan.spec());
   }
 
   public static ConfigMap desired(ResolvedSpec spec) {

@@ -8,49 +8,45 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.operator.OperatorConfig;
 import io.mlws.operator.ResolvedSpec;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The pods that serve the model. The pod template carries only what needs a restart (image, model
  * location, telemetry agent); everything the scorer can reload lives in {@link ScorerConfigMap}.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ScorerNames.MANAGED_SELECTOR))
-public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment, MLWebService> {
+public class ScorerDeployment extends ScorerObject<Deployment> {
   static final String MODEL_DIR = "/models";
   static final String PVC_MOUNT = "/models/pvc";
 
-  private final OperatorConfig config;
+  /**
+   * A digest of the connection string on the pod template: a rotated value rolls the pods, while
+   * the value itself never leaves its Secret.
+   */
+  public static final String CONNECTION_STRING_DIGEST = "mlws.io/connection-string-sha256";
 
-  public ScorerDeployment(OperatorConfig config) {
+  public ScorerDeployment() {
     super(Deployment.class);
-    this.config = config;
   }
 
   @Override
-  protected Deployment desired(MLWebService mlws, Context<MLWebService> context) {
-    ResolvedSpec spec = ResolvedSpec.of(mlws, config);
-    TelemetryPlan telemetry = TelemetryPlan.of(spec, context.getSecondaryResource(Secret.class));
-    return desired(spec, telemetry, config);
+  public String objectName(String name) {
+    return name;
+  }
+
+  @Override
+  protected Deployment desired(ScorerPlan plan) {
+    return desired(plan.spec(), plan.telemetry(), plan.config());
   }
 
   public static Deployment desired(
@@ -71,9 +67,15 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
         .endStrategy()
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(ScorerNames.labels(spec.name()))
+        .withLabels(PodTemplateSettings.labels(spec))
+        .withAnnotations(PodTemplateSettings.annotations(spec, telemetry))
         .endMetadata()
         .withNewSpec()
+        .withServiceAccountName(spec.pod().getServiceAccountName())
+        .withImagePullSecrets(spec.pod().getImagePullSecrets())
+        .withNodeSelector(spec.pod().getNodeSelector())
+        .withTolerations(spec.pod().getTolerations())
+        .withAffinity(spec.pod().getAffinity())
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withTerminationGracePeriodSeconds(30L)
@@ -105,7 +107,7 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
         .withProtocol("TCP")
         .endPort()
         .withEnv(env(spec, telemetry, config))
-        .withResources(spec.resources().orElseGet(ScorerDeployment::defaultResources))
+        .withResources(spec.resources())
         .withStartupProbe(httpProbe("/ready", 2, 150))
         .withReadinessProbe(httpProbe("/ready", 5, 3))
         .withLivenessProbe(httpProbe("/healthz", 10, 3))
@@ -125,6 +127,8 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
     List<EnvVar> env = new ArrayList<>();
     env.add(literal("MLWS_MODEL_URI", modelUriInPod(spec.modelUri())));
     spec.modelSha256().ifPresent(sha -> env.add(literal("MLWS_MODEL_SHA256", sha)));
+    spec.modelCredential()
+        .ifPresent(credential -> env.add(PodTemplateSettings.credential(credential)));
     env.add(literal("MLWS_MODEL_DIR", MODEL_DIR));
     env.add(literal("MLWS_PORT", String.valueOf(ScorerNames.CONTAINER_PORT)));
     env.add(literal("MLWS_CONFIG", ScorerNames.SETTINGS_DIR + "/" + ScorerNames.SETTINGS_FILE));
@@ -144,22 +148,15 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
       SecretKeyReference secret = telemetry.secret().orElseThrow();
       env.add(literal("JAVA_TOOL_OPTIONS", "-javaagent:" + config.agentPath()));
       env.add(
-          new EnvVarBuilder()
-              .withName("APPLICATIONINSIGHTS_CONNECTION_STRING")
-              .withNewValueFrom()
-              .withNewSecretKeyRef()
-              .withName(secret.getName())
-              .withKey(secret.getKey())
-              .withOptional(false)
-              .endSecretKeyRef()
-              .endValueFrom()
-              .build());
+          PodTemplateSettings.fromSecret(
+              "APPLICATIONINSIGHTS_CONNECTION_STRING", secret.getName(), secret.getKey()));
       env.add(literal("APPLICATIONINSIGHTS_ROLE_NAME", spec.roleName()));
       env.add(
           literal(
               "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
               formatPercentage(spec.appInsightsSamplingPercentage())));
     }
+    env.addAll(PodTemplateSettings.userEnv(spec));
     return env;
   }
 
@@ -235,13 +232,6 @@ public class ScorerDeployment extends CRUDKubernetesDependentResource<Deployment
         .withPeriodSeconds(periodSeconds)
         .withFailureThreshold(failureThreshold)
         .withTimeoutSeconds(2)
-        .build();
-  }
-
-  static ResourceRequirements defaultResources() {
-    return new ResourceRequirementsBuilder()
-        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("512Mi")))
-        .withLimits(Map.of("memory", new Quantity("1Gi")))
         .build();
   }
 

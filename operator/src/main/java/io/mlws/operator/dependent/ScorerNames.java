@@ -1,7 +1,10 @@
 package io.mlws.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.Map;
 
 /** Names and labels shared by every object owned for one MLWebService, so they always agree. */
@@ -50,7 +53,18 @@ public final class ScorerNames {
         .build();
   }
 
-  public static String url(String name, String namespace) {
-    return "http://%s.%s.svc.cluster.local/score".formatted(name, namespace);
+  /**
+   * The owner reference of every owned object: the MLWebService is its controller, and deleting the
+   * MLWebService in the foreground waits until the object is gone.
+   */
+  public static OwnerReference controllerReference(HasMetadata owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
   }
 }

@@ -3,23 +3,22 @@ package io.mlws.operator.dependent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.mlws.api.v1alpha1.MLWebService;
 
 /** The stable in-cluster address of the scorer pods: http://NAME.NAMESPACE.svc/score. */
-@KubernetesDependent(informer = @Informer(labelSelector = ScorerNames.MANAGED_SELECTOR))
-public class ScorerService extends CRUDKubernetesDependentResource<Service, MLWebService> {
+public class ScorerService extends ScorerObject<Service> {
 
   public ScorerService() {
     super(Service.class);
   }
 
   @Override
-  protected Service desired(MLWebService mlws, Context<MLWebService> context) {
-    return desired(mlws.getMetadata().getName(), mlws.getMetadata().getNamespace());
+  public String objectName(String name) {
+    return name;
+  }
+
+  @Override
+  protected Service desired(ScorerPlan plan) {
+    return desired(plan.spec().name(), plan.spec().namespace());
   }
 
   public static Service desired(String name, String namespace) {

@@ -5,7 +5,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.ResolvedSpec;
 
 /** A disruption budget only means something when two or more scorer pods may run. */
 public class SeveralReplicasPossible implements Condition<PodDisruptionBudget, MLWebService> {
@@ -14,6 +13,6 @@ public class SeveralReplicasPossible implements Condition<PodDisruptionBudget, M
       DependentResource<PodDisruptionBudget, MLWebService> dependent,
       MLWebService mlws,
       Context<MLWebService> context) {
-    return ResolvedSpec.maxReplicas(mlws.getSpec()) >= 2;
+    return ScorerPlan.of(context).spec().maxReplicas() >= 2;
   }
 }

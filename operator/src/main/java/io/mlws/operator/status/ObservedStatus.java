@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.ResolvedSpec;
-import io.mlws.operator.dependent.ScorerNames;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +26,7 @@ public final class ObservedStatus {
       ResolvedSpec spec,
       Optional<Deployment> deployment,
       TelemetryPlan telemetry,
-      List<String> specProblems,
+      Optional<Blocker> blocker,
       Instant now) {
     long generation = Objects.requireNonNullElse(mlws.getMetadata().getGeneration(), 0L);
     MLWebServiceStatus previous = mlws.getStatus();
@@ -35,18 +34,37 @@ public final class ObservedStatus {
         new ConditionList(previous == null ? null : previous.getConditions(), generation, now);
     Rollout rollout = Rollout.of(deployment);
 
-    if (!specProblems.isEmpty()) {
-      String message = "spec cannot be realized: " + String.join("; ", specProblems);
+    if (blocker.isPresent()) {
+      Blocker b = blocker.get();
       conditions
-          .set(READY, false, "InvalidSpec", message)
-          .set(RECONCILING, false, "InvalidSpec", "waiting for a valid spec")
-          .set(STALLED, true, "InvalidSpec", message);
+          .set(READY, false, b.reason(), b.message())
+          .set(RECONCILING, false, b.reason(), "waiting for the cause to go: " + b.message())
+          .set(STALLED, true, b.reason(), b.message());
     } else if (rollout.deadlineExceeded().isPresent()) {
       String message = "scorer rollout stopped: " + rollout.deadlineExceeded().get();
       conditions
           .set(READY, false, "ProgressDeadlineExceeded", message)
           .set(RECONCILING, false, "ProgressDeadlineExceeded", message)
           .set(STALLED, true, "ProgressDeadlineExceeded", message);
+    } else if (rollout.complete() && telemetry.requestedButMissing()) {
+      // The decision for GitOps: serving without the monitoring asked for is not healthy.
+      String message =
+          "the scorer serves (%s replicas ready) but without the Application Insights telemetry"
+                  .formatted(rollout.summary())
+              + " asked for: "
+              + telemetry.message();
+      conditions
+          .set(READY, false, telemetry.reason(), message)
+          .set(RECONCILING, false, telemetry.reason(), message)
+          .set(STALLED, true, telemetry.reason(), message);
+    } else if (rollout.complete() && rollout.desired() == 0) {
+      String message =
+          "scaled to zero (spec.replicas is 0): no scorer pod runs and requests to the Service"
+              + " fail until it is scaled up";
+      conditions
+          .set(READY, true, "ScaledToZero", message)
+          .set(RECONCILING, false, "ScaledToZero", message)
+          .set(STALLED, false, "ScaledToZero", "nothing blocks the rollout");
     } else if (rollout.complete()) {
       String message = rollout.summary() + " replicas ready";
       conditions
@@ -69,7 +87,8 @@ public final class ObservedStatus {
     status.setReplicas(rollout.replicas());
     status.setReadyReplicas(rollout.readyReplicas());
     status.setReplicaSummary(rollout.summary());
-    status.setUrl(ScorerNames.url(spec.name(), spec.namespace()));
+    // The URL is shown once something answers at it.
+    status.setUrl(rollout.readyReplicas() > 0 ? spec.url() : null);
     status.setAppInsights(telemetry.state());
     status.setDataCollection(telemetry.dataCollection(spec));
     return status;

@@ -15,10 +15,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Watches the Secrets that MLWebServices name for their connection string, so that creating, fixing
- * or deleting one turns telemetry on or off with no other change.
+ * Watches the Secrets that MLWebServices name for their connection string, so that creating,
+ * fixing, rotating or deleting one takes effect with no other change. Only Secrets labelled {@value
+ * #LABEL}=true are listed and watched: the API server filters, so the operator never receives the
+ * cluster's other Secrets (Helm releases, tokens, certificates).
  */
 public final class ConnectionStringSecrets {
+  /** The label users put on a connection-string Secret so that the operator can see it. */
+  public static final String LABEL = "mlws.io/connection-string";
+
+  public static final String SELECTOR = LABEL + "=true";
+
   private static final String INDEX = "mlws-connection-string-secret";
 
   private ConnectionStringSecrets() {}
@@ -30,6 +37,7 @@ public final class ConnectionStringSecrets {
         InformerEventSourceConfiguration.from(Secret.class, MLWebService.class)
             .withName("connection-string-secrets")
             .withNamespacesInheritedFromController()
+            .withLabelSelector(SELECTOR)
             .withItemStore(new KeyNamesOnlySecretStore())
             .withSecondaryToPrimaryMapper(
                 secret ->

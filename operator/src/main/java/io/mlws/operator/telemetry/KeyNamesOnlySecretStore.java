@@ -4,17 +4,19 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The operator only needs to know which keys a Secret has, so its informer cache keeps key names
- * and drops every value: a heap dump or a debug log of the operator cannot leak a connection
- * string.
+ * The operator only needs to know which keys a Secret has and whether a value changed, so its
+ * informer cache keeps key names with a SHA-256 digest of each value and drops every value: a heap
+ * dump or a debug log of the operator cannot leak a connection string.
  */
 public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
-  /** Stands for a non-empty value; an empty value stays empty so it still counts as missing. */
-  public static final String PRESENT = "cHJlc2VudA==";
 
   public KeyNamesOnlySecretStore() {
     super(Cache::metaNamespaceKeyFunc);
@@ -25,15 +27,16 @@ public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
     return super.put(key, withoutValues(secret));
   }
 
-  static Secret withoutValues(Secret secret) {
+  /**
+   * Each value becomes "sha256:&lt;hex&gt;"; an empty value stays empty so it counts as missing.
+   */
+  public static Secret withoutValues(Secret secret) {
     Map<String, String> keys = new LinkedHashMap<>();
     if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> keys.put(k, v == null || v.isEmpty() ? "" : PRESENT));
+      secret.getData().forEach((k, v) -> keys.put(k, digest(v)));
     }
     if (secret.getStringData() != null) {
-      secret
-          .getStringData()
-          .forEach((k, v) -> keys.put(k, v == null || v.isEmpty() ? "" : PRESENT));
+      secret.getStringData().forEach((k, v) -> keys.put(k, digest(v)));
     }
     return new SecretBuilder()
         .withMetadata(secret.getMetadata())
@@ -41,5 +44,18 @@ public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
         .withImmutable(secret.getImmutable())
         .withData(keys)
         .build();
+  }
+
+  private static String digest(String value) {
+    if (value == null || value.isEmpty()) {
+      return "";
+    }
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 }

@@ -15,9 +15,14 @@ import java.util.Optional;
  * @param secret the Secret key the pods read the connection string from, when enabled
  * @param reason a CamelCase reason for the AppInsightsReady condition
  * @param message a sentence for people; never contains the connection string
+ * @param secretDigest SHA-256 of the connection string, when enabled, so that rotation rolls pods
  */
 public record TelemetryPlan(
-    AppInsightsState state, Optional<SecretKeyReference> secret, String reason, String message) {
+    AppInsightsState state,
+    Optional<SecretKeyReference> secret,
+    String reason,
+    String message,
+    Optional<String> secretDigest) {
 
   public static TelemetryPlan of(ResolvedSpec spec, Optional<Secret> secretFound) {
     if (!spec.appInsightsRequested()) {
@@ -25,7 +30,8 @@ public record TelemetryPlan(
           AppInsightsState.DISABLED,
           Optional.empty(),
           "Disabled",
-          "spec.appInsights.enabled is false; the agent is not loaded");
+          "spec.appInsights.enabled is false; the agent is not loaded",
+          Optional.empty());
     }
     if (spec.connectionStringSecret().isEmpty()) {
       return new TelemetryPlan(
@@ -33,22 +39,29 @@ public record TelemetryPlan(
           Optional.empty(),
           "NoConnectionStringSecret",
           "spec.appInsights.connectionStringSecretRef is not set and the operator has no default"
-              + " Secret (MLWS_DEFAULT_APPINSIGHTS_SECRET)");
+              + " Secret (MLWS_DEFAULT_APPINSIGHTS_SECRET)",
+          Optional.empty());
     }
     SecretKeyReference ref = spec.connectionStringSecret().get();
     if (secretFound.isEmpty()) {
       return missing(
           ref,
           "SecretNotFound",
-          "Secret %s not found in namespace %s; serving without telemetry until it exists"
-              .formatted(ref.getName(), spec.namespace()));
+          ("Secret %s labelled %s not found in namespace %s; serving without telemetry until it"
+                  + " exists (an existing Secret needs the label: kubectl label secret %s %s)")
+              .formatted(
+                  ref.getName(),
+                  ConnectionStringSecrets.SELECTOR,
+                  spec.namespace(),
+                  ref.getName(),
+                  ConnectionStringSecrets.SELECTOR));
     }
     Secret secret = secretFound.get();
-    boolean hasKey =
-        (secret.getData() != null && !isBlank(secret.getData().get(ref.getKey())))
-            || (secret.getStringData() != null
-                && !isBlank(secret.getStringData().get(ref.getKey())));
-    if (!hasKey) {
+    Optional<String> digest =
+        Optional.ofNullable(secret.getData())
+            .map(data -> data.get(ref.getKey()))
+            .filter(value -> !value.isEmpty());
+    if (digest.isEmpty()) {
       return missing(
           ref,
           "SecretKeyNotFound",
@@ -60,7 +73,8 @@ public record TelemetryPlan(
         Optional.of(ref),
         "TelemetryEnabled",
         "scorer pods send telemetry with the connection string from Secret %s key %s"
-            .formatted(ref.getName(), ref.getKey()));
+            .formatted(ref.getName(), ref.getKey()),
+        digest);
   }
 
   public boolean enabled() {
@@ -76,10 +90,12 @@ public record TelemetryPlan(
   }
 
   private static TelemetryPlan missing(SecretKeyReference ref, String reason, String message) {
-    return new TelemetryPlan(AppInsightsState.SECRET_MISSING, Optional.of(ref), reason, message);
+    return new TelemetryPlan(
+        AppInsightsState.SECRET_MISSING, Optional.of(ref), reason, message, Optional.empty());
   }
 
-  private static boolean isBlank(String value) {
-    return value == null || value.isEmpty();
+  /** Telemetry was asked for and cannot be delivered: the service serves, unmonitored. */
+  public boolean requestedButMissing() {
+    return state == AppInsightsState.SECRET_MISSING;
   }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The committed CRD on the real kube-apiserver: it installs (its CEL rules within the server's cost
@@ -66,6 +67,54 @@ class CrdAdmissionIT {
     assertThat(result.output()).contains("(server dry run)");
   }
 
+  static Stream<Arguments> names() {
+    return Stream.of(
+        Arguments.of("iris.v2", "metadata.name must be a DNS-1035 label"),
+        Arguments.of("2024-iris", "metadata.name must be a DNS-1035 label"),
+        Arguments.of("a".repeat(64), "metadata.name must be at most 63 characters"),
+        Arguments.of("a".repeat(63), null),
+        Arguments.of("iris-v2", null));
+  }
+
+  /** The name becomes the Service's (a DNS-1035 label) and a label value (at most 63). */
+  @ParameterizedTest
+  @MethodSource("names")
+  void refusesNamesTheServiceCannotCarry(String name, String message) throws IOException {
+    Kubectl.Result result =
+        dryRun(
+            "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: '%s'}\nspec: {model: {uri: file:///m.onnx}}\n"
+                .formatted(name));
+    if (message == null) {
+      assertThat(result.exitCode()).as(result.output()).isZero();
+    } else {
+      assertThat(result.exitCode()).as("refused: %s", result.output()).isNotZero();
+      assertThat(result.output()).contains(message);
+    }
+  }
+
+  /** Valid settings the schema must not refuse. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "autoscaling: {maxReplicas: 3, targetCPUUtilizationPercentage: 250}",
+        "replicas: 0",
+        "pod: {serviceAccountName: scorer, imagePullSecrets: [{name: acr}], nodeSelector: {agentpool:"
+            + " gpu}, tolerations: [{key: sku, operator: Equal, value: gpu, effect: NoSchedule}],"
+            + " env: [{name: OMP_NUM_THREADS, value: '2'}], annotations: {a: b}, labels:"
+            + " {azure.workload.identity/use: 'true'}}",
+        "resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 2Gi}}"
+      })
+  void admitsValidSettings(String extra) throws IOException {
+    Kubectl.Result result =
+        dryRun(
+            "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: x}\nspec:\n  model: {uri:"
+                + " 'https://models.example.com/iris.onnx', credential: {secretName: s, key: k, type:"
+                + " SasToken}}\n  "
+                + extra
+                + "\n");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
   static Stream<Arguments> invalidSpecs() {
     return Stream.of(
         Arguments.of(
@@ -114,7 +163,44 @@ class CrdAdmissionIT {
             "spec.dataCollection.samplingPercentage in body should be less than or equal to 100"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\ndataCollection: {redactFields: ['']}",
-            "redactFields entries must be 1 to 256 characters"),
+            "redactFields[0] in body should be at least 1 chars long"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {redactFields: ["
+                + String.join(", ", java.util.Collections.nCopies(65, "f"))
+                + "]}",
+            "spec.dataCollection.redactFields: Too many: 65: must have at most 64 items"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {redactFields: ['"
+                + "f".repeat(257)
+                + "']}",
+            "may not be more than 256 bytes"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nresources: {claims: [{name: gpu}]}",
+            "unknown field \"spec.resources.claims\""),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {env: [{name: MLWS_MODEL_URI, value: x}]}",
+            "env names starting with MLWS_ or APPLICATIONINSIGHTS_, and JAVA_TOOL_OPTIONS, are set"
+                + " by the operator"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {env: [{name: JAVA_TOOL_OPTIONS, value: x}]}",
+            "cannot be overridden"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {env: [{name: A, value: x, valueFrom: {fieldRef:"
+                + " {fieldPath: metadata.name}}}]}",
+            "set either value or valueFrom, not both"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {labels: {app.kubernetes.io/instance: other}}",
+            "pod labels under app.kubernetes.io/ are set by the operator"),
+        Arguments.of(
+            "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx?sv=2024&sig=abc'}",
+            "spec.model.uri must not carry a credential"),
+        Arguments.of(
+            "model: {uri: 'https://user:pass@models.example.com/iris.onnx'}",
+            "spec.model.uri must not carry a credential"),
+        Arguments.of(
+            "model: {uri: 'http://models.example.com/iris.onnx', credential: {secretName: s, key:"
+                + " k}}",
+            "spec.model.credential is only sent over https://"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nappinsights: {enabled: true}",
             "unknown field \"spec.appinsights\""),
@@ -127,18 +213,25 @@ class CrdAdmissionIT {
   @ParameterizedTest
   @MethodSource("invalidSpecs")
   void refusesInvalidSpec(String specYaml, String expectedInError) throws IOException {
-    Path file = Files.createTempFile("invalid-", ".yaml");
-    Files.writeString(
-        file,
-        "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: x}\nspec:\n  "
-            + specYaml.replace("\n", "\n  ")
-            + "\n");
-
     Kubectl.Result result =
-        cluster.tryKubectl("apply", "--dry-run=server", "-n", ns, "-f", file.toString());
+        dryRun(
+            "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: x}\nspec:\n  "
+                + specYaml.replace("\n", "\n  ")
+                + "\n");
 
     assertThat(result.exitCode()).as("refused: %s", result.output()).isNotZero();
     assertThat(result.output()).contains(expectedInError);
+  }
+
+  /** What `kubectl apply --dry-run=server` says of this manifest. */
+  private static Kubectl.Result dryRun(String manifest) throws IOException {
+    Path file = Files.createTempFile("mlws-", ".yaml");
+    Files.writeString(file, manifest);
+    try {
+      return cluster.tryKubectl("apply", "--dry-run=server", "-n", ns, "-f", file.toString());
+    } finally {
+      Files.delete(file);
+    }
   }
 
   private static String read(Path file) {

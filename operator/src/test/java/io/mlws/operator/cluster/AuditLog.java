@@ -52,6 +52,12 @@ public final class AuditLog {
     }
   }
 
+  /** The entries written after the first {@code index}, read once (the log grows meanwhile). */
+  public List<Entry> since(int index) {
+    List<Entry> all = entries();
+    return all.subList(Math.min(index, all.size()), all.size());
+  }
+
   public List<Entry> entries() {
     List<Entry> entries = new ArrayList<>();
     if (!Files.exists(file)) {

@@ -10,7 +10,9 @@ import java.util.Map;
  * The packaged operator.jar started as its own JVM, as `java -jar` users and the container run it.
  */
 public final class OperatorJar {
-  public static final Path JAR = Path.of("target/operator.jar");
+  /** The jar under test; -Dmlws.operator.jar measures another build (e.g. an earlier commit). */
+  public static final Path JAR =
+      Path.of(System.getProperty("mlws.operator.jar", "target/operator.jar"));
 
   /**
    * JVM options for the operator, as deploy/manager gives them; -Dmlws.operator.jvmArgs changes

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.OperatorConfig;
 import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.status.Blockers;
 import io.mlws.operator.status.ObservedStatus;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.nio.file.Files;
@@ -90,15 +91,15 @@ public class GitOpsHealthTest {
             Kstatus.Status.CURRENT,
             "2/2 replicas ready"),
         Arguments.of(
-            "serving, telemetry waiting for its Secret",
+            "serving, without the telemetry asked for (its Secret is missing)",
             true,
             false,
             deployment(2, 2, null),
             List.of(),
             false,
-            "Healthy",
-            Kstatus.Status.CURRENT,
-            "waiting for its connection-string Secret"),
+            "Degraded",
+            Kstatus.Status.FAILED,
+            "serves (2/2 replicas ready) but without the Application Insights telemetry"),
         Arguments.of(
             "rolling out",
             true,
@@ -179,7 +180,7 @@ public class GitOpsHealthTest {
               spec,
               Optional.ofNullable(deployment),
               TelemetryPlan.of(spec, secret),
-              problems,
+              Blockers.invalidSpec(problems),
               Instant.parse("2026-11-24T10:00:00Z")));
     }
     if (generationBumped) {

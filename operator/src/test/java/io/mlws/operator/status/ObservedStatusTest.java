@@ -158,7 +158,9 @@ class ObservedStatusTest {
     assertThat(status.getObservedGeneration()).isEqualTo(7L);
     assertThat(status.getConditions())
         .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(7L));
-    assertThat(status.getUrl()).isEqualTo("http://iris.ml.svc.cluster.local/score");
+    assertThat(status.getUrl())
+        .as("shown once a pod answers")
+        .isEqualTo(status.getReadyReplicas() > 0 ? "http://iris.ml.svc.cluster.local/score" : null);
     assertThat(status.getAppInsights()).isEqualTo(AppInsightsState.DISABLED);
   }
 
@@ -193,6 +195,11 @@ class ObservedStatusTest {
       MLWebService mlws, Optional<Deployment> deployment, List<String> problems, Instant now) {
     ResolvedSpec spec = ResolvedSpec.of(mlws, OperatorConfig.defaults());
     return ObservedStatus.compute(
-        mlws, spec, deployment, TelemetryPlan.of(spec, Optional.empty()), problems, now);
+        mlws,
+        spec,
+        deployment,
+        TelemetryPlan.of(spec, Optional.empty()),
+        Blockers.invalidSpec(problems),
+        now);
   }
 }

@@ -36,9 +36,15 @@ public final class ModelFetcher {
 
   public static Path fetch(String uri, Optional<String> sha256, Path downloadDir)
       throws ModelUnavailableException, IOException, InterruptedException {
+    return fetch(uri, sha256, downloadDir, ModelCredential.none());
+  }
+
+  public static Path fetch(
+      String uri, Optional<String> sha256, Path downloadDir, ModelCredential credential)
+      throws ModelUnavailableException, IOException, InterruptedException {
     Path file;
     if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      file = download(URI.create(uri), downloadDir);
+      file = download(URI.create(uri), downloadDir, credential);
     } else {
       file = uri.startsWith("file://") ? Path.of(URI.create(uri)) : Path.of(uri);
       if (!Files.isRegularFile(file)) {
@@ -55,29 +61,48 @@ public final class ModelFetcher {
     return file;
   }
 
-  private static Path download(URI uri, Path downloadDir)
+  private static Path download(URI uri, Path downloadDir, ModelCredential credential)
       throws ModelUnavailableException, IOException, InterruptedException {
     Files.createDirectories(downloadDir);
     Path partial = Files.createTempFile(downloadDir, "model-", ".part");
+    // A credential is never carried to wherever a redirect points.
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(
+                credential.present() ? HttpClient.Redirect.NEVER : HttpClient.Redirect.NORMAL)
             .build();
-    LOG.info("downloading model from " + uri);
+    LOG.info("downloading model from " + uri + " (credential: " + credential + ")");
     HttpResponse<Path> response =
         http.send(
-            HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
+            credential
+                .apply(HttpRequest.newBuilder(credential.apply(uri)))
+                .timeout(Duration.ofMinutes(10))
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofFile(partial));
     if (response.statusCode() != 200) {
       Files.deleteIfExists(partial);
       throw new ModelUnavailableException(
-          "downloading model from %s failed with HTTP %d".formatted(uri, response.statusCode()));
+          "downloading model from %s failed with HTTP %d%s"
+              .formatted(uri, response.statusCode(), hint(response.statusCode(), credential)));
     }
     Path target = downloadDir.resolve("model.onnx");
     Files.move(
         partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return target;
+  }
+
+  private static String hint(int status, ModelCredential credential) {
+    if (status == 401 || status == 403) {
+      return credential.present()
+          ? " (the credential from spec.model.credential was refused)"
+          : " (private storage needs spec.model.credential)";
+    }
+    if (status / 100 == 3 && credential.present()) {
+      return " (redirects are not followed when a credential is sent)";
+    }
+    return "";
   }
 
   static String sha256Of(Path file) throws IOException {

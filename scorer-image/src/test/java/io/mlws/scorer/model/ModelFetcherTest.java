@@ -20,6 +20,7 @@ class ModelFetcherTest {
   @TempDir Path downloads;
   HttpServer http;
   String sha;
+  final java.util.List<String> seenQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void serveTheModel() throws Exception {
@@ -29,6 +30,24 @@ class ModelFetcherTest {
     http.createContext(
         "/iris.onnx",
         ex -> {
+          ex.sendResponseHeaders(200, bytes.length);
+          ex.getResponseBody().write(bytes);
+          ex.close();
+        });
+    // Private storage: answers only with the right Authorization header or SAS signature.
+    http.createContext(
+        "/private/iris.onnx",
+        ex -> {
+          String query = ex.getRequestURI().getRawQuery();
+          boolean authorized =
+              "Bearer t0ken".equals(ex.getRequestHeaders().getFirst("Authorization"))
+                  || (query != null && query.contains("sig=s1gnature"));
+          seenQueries.add(String.valueOf(query));
+          if (!authorized) {
+            ex.sendResponseHeaders(403, -1);
+            ex.close();
+            return;
+          }
           ex.sendResponseHeaders(200, bytes.length);
           ex.getResponseBody().write(bytes);
           ex.close();
@@ -78,5 +97,38 @@ class ModelFetcherTest {
         .hasMessageContaining("does not exist");
     assertThatThrownBy(() -> ModelFetcher.fetch(url("/missing.onnx"), Optional.empty(), downloads))
         .hasMessageContaining("failed with HTTP 404");
+  }
+
+  @Test
+  void presentsTheModelCredentialAsAHeaderOrASasToken() throws Exception {
+    assertThatThrownBy(
+            () -> ModelFetcher.fetch(url("/private/iris.onnx"), Optional.empty(), downloads))
+        .hasMessageContaining("HTTP 403")
+        .hasMessageContaining("needs spec.model.credential");
+
+    Path viaHeader =
+        ModelFetcher.fetch(
+            url("/private/iris.onnx"),
+            Optional.of(sha),
+            downloads,
+            new ModelCredential(Optional.of("Bearer t0ken"), Optional.empty()));
+    assertThat(Files.readAllBytes(viaHeader)).isEqualTo(Files.readAllBytes(MODEL));
+
+    Path viaSas =
+        ModelFetcher.fetch(
+            url("/private/iris.onnx?version=2"),
+            Optional.of(sha),
+            downloads,
+            new ModelCredential(Optional.empty(), Optional.of("?sv=2024-01-01&sig=s1gnature")));
+    assertThat(Files.readAllBytes(viaSas)).isEqualTo(Files.readAllBytes(MODEL));
+    assertThat(seenQueries).contains("version=2&sv=2024-01-01&sig=s1gnature");
+
+    ModelCredential wrong = new ModelCredential(Optional.of("Bearer wrong"), Optional.empty());
+    assertThatThrownBy(
+            () -> ModelFetcher.fetch(url("/private/iris.onnx"), Optional.empty(), downloads, wrong))
+        .hasMessageContaining("credential from spec.model.credential was refused")
+        .message()
+        .doesNotContain("wrong");
+    assertThat(wrong.toString()).isEqualTo("Authorization header");
   }
 }

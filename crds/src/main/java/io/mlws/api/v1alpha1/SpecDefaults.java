@@ -1,0 +1,36 @@
+package io.mlws.api.v1alpha1;
+
+/**
+ * Every spec default, once: the CRD's {@code default:} values are generated from these constants
+ * and the operator's resolved spec parses the same constants, so the two cannot drift apart.
+ */
+public final class SpecDefaults {
+  public static final String REPLICAS = "1";
+  public static final String MIN_REPLICAS = "1";
+  public static final String TARGET_CPU_UTILIZATION_PERCENTAGE = "70";
+  public static final String MODEL_FORMAT = "onnx";
+  public static final String MODEL_VERSION = "1";
+  public static final String MODEL_CREDENTIAL_TYPE = "AuthorizationHeader";
+  public static final String SECRET_KEY = "connection-string";
+  public static final String APP_INSIGHTS_ENABLED = "false";
+  public static final String SAMPLING_PERCENTAGE = "100";
+  public static final String DATA_COLLECTION_ENABLED = "false";
+  public static final String MAX_PAYLOAD_CHARS = "8192";
+  public static final String CPU_REQUEST = "100m";
+  public static final String MEMORY_REQUEST = "512Mi";
+  public static final String MEMORY_LIMIT = "1Gi";
+
+  private SpecDefaults() {}
+
+  public static int integer(String constant) {
+    return Integer.parseInt(constant);
+  }
+
+  public static double number(String constant) {
+    return Double.parseDouble(constant);
+  }
+
+  public static boolean bool(String constant) {
+    return Boolean.parseBoolean(constant);
+  }
+}

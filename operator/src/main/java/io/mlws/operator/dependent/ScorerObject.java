@@ -1,0 +1,46 @@
+package io.mlws.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.mlws.api.v1alpha1.MLWebService;
+import java.util.List;
+
+/**
+ * What every object the operator owns has in common: its desired state comes from the reconcile's
+ * {@link ScorerPlan}, it is controlled by its MLWebService (so `kubectl delete` and foreground
+ * deletion wait for it), and only objects carrying our label are cached.
+ */
+public abstract class ScorerObject<R extends HasMetadata>
+    extends CRUDKubernetesDependentResource<R, MLWebService> {
+
+  protected ScorerObject(Class<R> type) {
+    super(type);
+  }
+
+  /** The object as this plan wants it; a pure function, unit-tested without a server. */
+  protected abstract R desired(ScorerPlan plan);
+
+  /** The name this object has for the plan's MLWebService. */
+  public abstract String objectName(String mlwebserviceName);
+
+  @Override
+  protected final R desired(MLWebService mlws, Context<MLWebService> context) {
+    return desired(ScorerPlan.of(context));
+  }
+
+  @Override
+  protected void addReferenceHandlingMetadata(R desired, MLWebService primary) {
+    desired.getMetadata().setOwnerReferences(List.of(ScorerNames.controllerReference(primary)));
+  }
+
+  @Override
+  protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
+      EventSourceContext<MLWebService> context) {
+    return super.informerConfigurationBuilder(context)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(ScorerNames.MANAGED_SELECTOR);
+  }
+}

@@ -1,0 +1,24 @@
+package io.mlws.operator.dependent;
+
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.OperatorConfig;
+import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.telemetry.TelemetryPlan;
+
+/**
+ * What one reconciliation decided, computed once and shared with every dependent through the
+ * context, so the Deployment and the status never read the Secret twice and disagree.
+ */
+public record ScorerPlan(ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
+
+  public void shareWith(Context<MLWebService> context) {
+    context.managedWorkflowAndDependentResourceContext().put(ScorerPlan.class, this);
+  }
+
+  public static ScorerPlan of(Context<MLWebService> context) {
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .getMandatory(ScorerPlan.class, ScorerPlan.class);
+  }
+}

@@ -1,0 +1,146 @@
+package io.mlws.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mlws.operator.cluster.AuditLog;
+import io.mlws.operator.cluster.FaultProxy;
+import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.status.StatusConditions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Status writes and events as the real server sees them: a status write sends only the status, so a
+ * concurrent writer of the resource never makes it fail with 409; a failure that repeats is one
+ * Event whose count moves, continued by the next operator after a restart.
+ */
+class StatusAndEventsIT {
+
+  @Test
+  void aConcurrentWriterNeverMakesAStatusWriteConflict() throws Exception {
+    LocalCluster cluster = LocalCluster.shared();
+    AuditLog audit = new AuditLog(cluster.stateDir().resolve("logs/audit.log"));
+    try (FaultProxy proxy = FaultProxy.start(cluster);
+        KubernetesClient throughProxy =
+            new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build();
+        OperatorHarness harness =
+            new OperatorHarness("status-it", OperatorConfig.defaults(), throughProxy)) {
+      // Every request of the operator reaches the server 150 ms after it was made, while a user
+      // (Argo CD, Flux, kubectl annotate) writes the resource every 40 ms.
+      proxy.slowDown(Duration.ofMillis(150));
+      int before = audit.entries().size();
+      harness.apply(MLWebServiceOperatorIT.service("contended", "replicas: 3"));
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicInteger userWrites = new AtomicInteger();
+      Thread user =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 500 && writing.get(); i++) {
+                  harness.mergePatch(
+                      "contended", "{\"metadata\":{\"annotations\":{\"touch\":\"" + i + "\"}}}");
+                  userWrites.incrementAndGet();
+                  try {
+                    Thread.sleep(40);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      user.start();
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    StatusConditions.isTrue(
+                        harness.get("contended").getStatus(), StatusConditions.READY));
+      } finally {
+        writing.set(false);
+        user.join(5000);
+      }
+
+      List<AuditLog.Entry> statusWrites =
+          audit.since(before).stream()
+              .filter(e -> e.user().equals(LocalCluster.OPERATOR_USER))
+              .filter(e -> e.permission().equals("mlws.io/mlwebservices/status:patch"))
+              .toList();
+      assertThat(userWrites.get()).as("the user wrote meanwhile").isGreaterThan(10);
+      assertThat(statusWrites).as("status writes").isNotEmpty();
+      assertThat(statusWrites).as("none refused with a conflict").allMatch(e -> e.code() != 409);
+      assertThat(harness.eventsFor("contended"))
+          .noneMatch(e -> "ReconcileFailed".equals(e.getReason()));
+    }
+  }
+
+  @Test
+  void aRepeatedFailureIsOneEventWhoseCountMovesAcrossARestart() throws Exception {
+    LocalCluster cluster = LocalCluster.shared();
+    AuditLog audit = new AuditLog(cluster.stateDir().resolve("logs/audit.log"));
+    int before = audit.entries().size();
+    try (FaultProxy proxy = FaultProxy.start(cluster);
+        KubernetesClient throughProxy =
+            new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build();
+        OperatorHarness harness =
+            new OperatorHarness("events-it", OperatorConfig.defaults(), throughProxy)) {
+      proxy.failWritesTo("/deployments");
+      harness.apply(MLWebServiceOperatorIT.service("flaky", "replicas: 1"));
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  reconcileFailed(harness).size() == 1
+                      && reconcileFailed(harness).get(0).getCount() >= 3);
+      assertThat(reconcileFailed(harness)).as("one Event, not one per retry").hasSize(1);
+      Event first = reconcileFailed(harness).get(0);
+
+      // A new operator (an upgrade, a rescheduled pod) continues the same Event.
+      harness.operator.stop();
+      try (KubernetesClient second =
+          new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build()) {
+        MlwsOperator successor = harness.startOperator(second, OperatorConfig.defaults());
+        try {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> reconcileFailed(harness).get(0).getCount() > first.getCount());
+          assertThat(reconcileFailed(harness)).hasSize(1);
+          assertThat(reconcileFailed(harness).get(0).getMetadata().getName())
+              .isEqualTo(first.getMetadata().getName());
+
+          proxy.clear();
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .until(
+                  () ->
+                      StatusConditions.isTrue(
+                          harness.get("flaky").getStatus(), StatusConditions.READY));
+        } finally {
+          successor.stop();
+        }
+      }
+    }
+    List<String> eventWrites =
+        audit.since(before).stream()
+            .filter(e -> e.user().equals(LocalCluster.OPERATOR_USER))
+            .filter(e -> e.permission().startsWith("core/events:"))
+            .map(e -> e.permission() + " " + e.code())
+            .toList();
+    assertThat(eventWrites)
+        .as("the verbs RbacIT leaves to this test, granted by deploy/rbac")
+        .contains("core/events:patch 200", "core/events:get 200")
+        .noneMatch(e -> e.endsWith(" 403"));
+  }
+
+  private static List<Event> reconcileFailed(OperatorHarness harness) {
+    return harness.eventsFor("flaky").stream()
+        .filter(e -> "ReconcileFailed".equals(e.getReason()))
+        .toList();
+  }
+}
