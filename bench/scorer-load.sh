@@ -5,21 +5,12 @@
 # Needs: mvn -B verify (scorer.jar, the agent), wrk (apt-get install wrk), Java 17, python3, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=scorer-image/target/scorer.jar
-AGENT=scorer-image/target/agent/applicationinsights-agent.jar
-MODEL=scorer-image/models/iris.onnx
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-8}
 OUT=${OUT:-bench/results}
 mkdir -p "$OUT"
-for f in "$JAR" "$AGENT" "$MODEL"; do [ -f "$f" ] || { echo "missing $f: run mvn -B verify first" >&2; exit 2; }; done
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source bench/harness.sh
 
 # start_capture ARGS... -> sets CAPTURE_PID, CAPTURE_PORT
 start_capture() {

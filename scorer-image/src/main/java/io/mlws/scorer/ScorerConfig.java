@@ -34,7 +34,8 @@ public record ScorerConfig(
     int maxRows,
     int shutdownTimeoutSeconds,
     Optional<String> modelKind,
-    int settingsPollMillis) {
+    int settingsPollMillis,
+    Optional<Double> requestSamplingPercentage) {
 
   public static ScorerConfig fromEnvironment(Map<String, String> env) {
     String uri = value(env, "MLWS_MODEL_URI");
@@ -74,7 +75,11 @@ public record ScorerConfig(
         integer(env, "MLWS_MAX_ROWS", 10_000, 1, 1_000_000),
         integer(env, "MLWS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 600),
         Optional.ofNullable(oneOf(env, "MLWS_MODEL_KIND", ModelKindDecision.KINDS)),
-        integer(env, "MLWS_SETTINGS_POLL_MILLIS", 1000, 10, 600_000));
+        integer(env, "MLWS_SETTINGS_POLL_MILLIS", 1000, 10, 600_000),
+        // The agent's own variable: unset, the agent samples at a rate limit of its own.
+        value(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE") == null
+            ? Optional.empty()
+            : Optional.of(percentage(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", 100.0)));
   }
 
   private static String oneOf(Map<String, String> env, String name, List<String> allowed) {

@@ -7,6 +7,7 @@ import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.settings.SettingsFile;
 import io.mlws.scorer.telemetry.DataCollector;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
+import io.mlws.scorer.telemetry.TraceBridge;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
@@ -45,7 +46,13 @@ public final class ScorerMain {
     ModelHolder model = new ModelHolder();
     Server server =
         ScorerHttpServer.start(
-            config, model, settings, new DataCollector(settings, config.podName()));
+            config,
+            model,
+            settings,
+            new DataCollector(
+                settings,
+                config.podName(),
+                TraceBridge.forRequestSampling(config.requestSamplingPercentage().orElse(0.0))));
     LOG.info("scorer listening on port {}", ScorerHttpServer.port(server));
     try {
       OnnxModel loaded =

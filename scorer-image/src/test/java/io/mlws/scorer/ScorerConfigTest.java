@@ -46,6 +46,22 @@ class ScorerConfigTest {
     assertThat(config.serviceName()).isEqualTo("iris");
     assertThat(config.dataCollectionEnabled()).isFalse();
     assertThat(config.maxRequestBytes()).isEqualTo(1 << 20);
+    assertThat(config.requestSamplingPercentage()).as("the agent's own default").isEmpty();
+    assertThat(config.modelCredential().present()).isFalse();
+  }
+
+  @Test
+  void readsTheAgentsSamplingAndTheModelCredentialWithoutShowingIt() {
+    ScorerConfig config =
+        ScorerConfig.fromEnvironment(
+            Map.of(
+                "MLWS_MODEL_URI", "https://models.example.com/iris.onnx",
+                "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", "100",
+                "MLWS_MODEL_SAS_TOKEN", "sv=2024&sig=s3cret"));
+
+    assertThat(config.requestSamplingPercentage()).contains(100.0);
+    assertThat(config.modelCredential().sasToken()).contains("sv=2024&sig=s3cret");
+    assertThat(config.toString()).doesNotContain("s3cret").contains("SAS token");
   }
 
   @Test

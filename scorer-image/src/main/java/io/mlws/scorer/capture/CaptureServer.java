@@ -34,6 +34,7 @@ public final class CaptureServer implements AutoCloseable {
   private final PrintStream printer;
   private volatile int trackStatus = 200;
   private volatile Duration trackDelay = Duration.ZERO;
+  private volatile PrintStream dump;
 
   private CaptureServer(HttpServer server, PrintStream printer) {
     this.server = server;
@@ -92,6 +93,11 @@ public final class CaptureServer implements AutoCloseable {
     trackDelay = delay;
   }
 
+  /** Writes every envelope received from now on to this stream, one JSON object a line. */
+  public void dumpTo(PrintStream stream) {
+    dump = stream;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
@@ -133,11 +139,17 @@ public final class CaptureServer implements AutoCloseable {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode envelope = JSON.readTree(line);
-        keep(envelope);
-        count++;
-        if (printer != null) {
-          printer.println(Envelopes.describe(envelope));
+        // The agent sends one envelope a line; the Python exporter one JSON array.
+        JsonNode parsed = JSON.readTree(line);
+        for (JsonNode envelope : parsed.isArray() ? parsed : List.of(parsed)) {
+          keep(envelope);
+          count++;
+          if (printer != null) {
+            printer.println(Envelopes.describe(envelope));
+          }
+          if (dump != null) {
+            dump.println(envelope.toString());
+          }
         }
       }
     }
@@ -171,25 +183,32 @@ public final class CaptureServer implements AutoCloseable {
 
   /**
    * Runs the capture server alone: {@code java -cp scorer.jar io.mlws.scorer.capture.CaptureServer
-   * [port] [--quiet] [--status N] [--delay-ms N]}. It prints what arrives unless quiet; --status
-   * and --delay-ms play an ingestion outage for load tests.
+   * [port] [--quiet] [--status N] [--delay-ms N] [--dump FILE]}. It prints what arrives unless
+   * quiet; --status and --delay-ms play an ingestion outage for load tests; --dump writes every
+   * envelope to FILE as a JSON line (the peer benchmark counts them there).
    */
   public static void main(String[] args) throws IOException, InterruptedException {
     int port = 0;
     boolean quiet = false;
     int status = 200;
     long delay = 0;
+    String dumpFile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quiet" -> quiet = true;
         case "--status" -> status = Integer.parseInt(args[++i]);
         case "--delay-ms" -> delay = Long.parseLong(args[++i]);
+        case "--dump" -> dumpFile = args[++i];
         default -> port = Integer.parseInt(args[i]);
       }
     }
     CaptureServer capture = start(port, quiet ? null : System.out);
     capture.answerTrackWith(status);
     capture.delayTrack(Duration.ofMillis(delay));
+    if (dumpFile != null) {
+      capture.dumpTo(
+          new PrintStream(new java.io.FileOutputStream(dumpFile), true, StandardCharsets.UTF_8));
+    }
     System.out.println(
         "capturing Application Insights telemetry on http://127.0.0.1:" + capture.port() + "/");
     System.out.println("connection string: " + capture.connectionString());

@@ -6,30 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Sends one model_data_collection trace per sampled scoring request, with the custom dimensions
  * Azure ML's inference server uses, so existing queries keep working.
  *
- * <p>The trace is a log record written in the request's context (so it shares the request's
- * operation id) with the dimensions as MDC entries (which the agent turns into custom dimensions).
- * The agent would drop it with a sampled-out request; the applicationinsights.json shipped beside
- * the agent has a sampling override that keeps every record carrying a "Models" dimension, so this
- * class alone decides what share is collected.
+ * <p>The trace is sent in the request's context (so it shares the request's operation id) through a
+ * {@link TraceBridge}; this class alone decides what share is collected.
  */
 public final class DataCollector {
   public static final String MESSAGE = "model_data_collection";
-  private static final Logger TRACES = LoggerFactory.getLogger("mlws.data_collection");
 
   private final Supplier<RuntimeSettings> settings;
   private final String podName;
+  private final TraceBridge bridge;
 
-  public DataCollector(Supplier<RuntimeSettings> settings, String podName) {
+  public DataCollector(Supplier<RuntimeSettings> settings, String podName, TraceBridge bridge) {
     this.settings = settings;
     this.podName = podName;
+    this.bridge = bridge;
   }
 
   /** Identifies the request a collection belongs to. */
@@ -42,12 +37,9 @@ public final class DataCollector {
     }
     Map<String, String> dimensions = dimensions(now, podName, ids, input, prediction);
     try {
-      dimensions.forEach(MDC::put);
-      TRACES.info(MESSAGE);
+      bridge.send(MESSAGE, dimensions);
     } catch (Throwable ignored) {
       // Telemetry must never affect the response.
-    } finally {
-      dimensions.keySet().forEach(MDC::remove);
     }
   }
 

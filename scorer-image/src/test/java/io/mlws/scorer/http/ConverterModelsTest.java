@@ -14,6 +14,7 @@ import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.TensorSpec;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.DataCollector;
+import io.mlws.scorer.telemetry.TraceBridge;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +73,10 @@ class ConverterModelsTest {
       RuntimeSettings settings = RuntimeSettings.fromConfig(config);
       Server server =
           ScorerHttpServer.start(
-              config, holder, () -> settings, new DataCollector(() -> settings, "pod"));
+              config,
+              holder,
+              () -> settings,
+              new DataCollector(() -> settings, "pod", new TraceBridge.LogRecord()));
       return new Served(server, "http://127.0.0.1:" + ScorerHttpServer.port(server), model);
     }
 

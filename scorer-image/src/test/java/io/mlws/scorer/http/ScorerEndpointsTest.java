@@ -10,6 +10,7 @@ import io.mlws.scorer.ScorerHttpServer;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.DataCollector;
+import io.mlws.scorer.telemetry.TraceBridge;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +56,10 @@ class ScorerEndpointsTest {
     RuntimeSettings settings = RuntimeSettings.fromConfig(config);
     server =
         ScorerHttpServer.start(
-            config, model, () -> settings, new DataCollector(() -> settings, "pod-1"));
+            config,
+            model,
+            () -> settings,
+            new DataCollector(() -> settings, "pod-1", new TraceBridge.LogRecord()));
     base = "http://127.0.0.1:" + ScorerHttpServer.port(server);
   }
 
@@ -336,7 +340,10 @@ class ScorerEndpointsTest {
     RuntimeSettings settings = RuntimeSettings.fromConfig(config);
     Server loading =
         ScorerHttpServer.start(
-            config, new ModelHolder(), () -> settings, new DataCollector(() -> settings, "pod"));
+            config,
+            new ModelHolder(),
+            () -> settings,
+            new DataCollector(() -> settings, "pod", new TraceBridge.LogRecord()));
     try {
       String url = "http://127.0.0.1:" + ScorerHttpServer.port(loading);
       HttpResponse<String> ready =

@@ -46,4 +46,19 @@ class DataCollectorTest {
         .containsEntry("Input", "{\"data\":[[1,2,3,4]],\"customer_id\":\"[REDACTED]\"}");
     assertThat(dimensions.get("Prediction")).hasSize(64).endsWith("chars]");
   }
+
+  @Test
+  void theCheaperBridgeOnlyWhereRequestSamplingCannotDropTheTrace() {
+    assertThat(TraceBridge.forRequestSampling(100)).isInstanceOf(TraceBridge.ClassicSdk.class);
+    assertThat(TraceBridge.forRequestSampling(99.99)).isInstanceOf(TraceBridge.LogRecord.class);
+    assertThat(TraceBridge.forRequestSampling(0)).isInstanceOf(TraceBridge.LogRecord.class);
+  }
+
+  @Test
+  void withoutTheAgentEitherBridgeIsHarmless() {
+    var dimensions = java.util.Map.of("Models", "iris:1", "Input", "{}");
+    new TraceBridge.ClassicSdk().send(DataCollector.MESSAGE, dimensions);
+    new TraceBridge.LogRecord().send(DataCollector.MESSAGE, dimensions);
+    assertThat(org.slf4j.MDC.getCopyOfContextMap()).as("nothing left in MDC").isNullOrEmpty();
+  }
 }
