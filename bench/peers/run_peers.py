@@ -12,7 +12,6 @@ Prints a Markdown report (and writes it to --out). Every server is started in it
 stopped by its process group; every wait is bounded.
 """
 import argparse
-import json
 import os
 import re
 import signal
@@ -24,6 +23,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import count_envelopes  # beside this script
+
 ROOT = Path(__file__).resolve().parents[2]
 PEERS = Path(__file__).resolve().parent
 VENVS = Path(os.environ.get("MLWS_PEERS_DIR", Path.home() / ".cache/mlws/peers"))
@@ -34,10 +35,6 @@ SCORE_LUA = ROOT / "bench/wrk/score.lua"
 INFER_LUA = ROOT / "bench/wrk/infer.lua"
 SCORE_BODY = b'{"data": [[5.1, 3.5, 1.4, 0.2]]}'
 IKEY = "00000000-0000-0000-0000-000000000000"
-DIMENSIONS = [
-    "Container Id", "Request Id", "Client Request Id", "Workspace Name",
-    "Service Name", "Models", "Input", "Prediction",
-]
 CORES = os.cpu_count() or 2
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -188,9 +185,7 @@ class Capture:
         return f"http://127.0.0.1:{self.port}/"
 
     def envelopes(self):
-        if not self.dump.exists():
-            return []
-        return [json.loads(line) for line in self.dump.read_text().splitlines() if line.strip()]
+        return count_envelopes.read(self.dump) if self.dump.exists() else []
 
     def await_quiet(self, quiet_seconds=8, limit=90):
         """Waits until no envelope has arrived for quiet_seconds (exporters batch every few)."""
@@ -296,25 +291,10 @@ def fidelity(make_server, log_dir, label, n):
         server.stop()
     envelopes = capture.envelopes()
     capture.stop()
-    requests = [e for e in envelopes if e.get("data", {}).get("baseType") == "RequestData"
-                and "/score" in (e["data"]["baseData"].get("url") or e["data"]["baseData"].get("name", ""))]
-    collections = [e for e in envelopes if e.get("data", {}).get("baseType") == "MessageData"
-                   and e["data"]["baseData"].get("message") == "model_data_collection"]
-    flat = [e for e in collections
-            if all(d in (e["data"]["baseData"].get("properties") or {}) for d in DIMENSIONS)]
-    request_ops = {e.get("tags", {}).get("ai.operation.id") for e in requests}
-    linked = [e for e in collections if e.get("tags", {}).get("ai.operation.id") in request_ops]
-    outcomes = {}
-    for e in requests:
-        key = f'{e["data"]["baseData"].get("responseCode")}/{str(e["data"]["baseData"].get("success")).lower()}'
-        outcomes[key] = outcomes.get(key, 0) + 1
-    sample = collections[0]["data"]["baseData"].get("properties", {}) if collections else {}
-    return {
-        "answered": f"{statuses.count(200)}/{n} 200, malformed answered {sorted(set(bad))}",
-        "requests": len(requests), "collections": len(collections), "flat": len(flat),
-        "linked": len(linked), "outcomes": outcomes, "expected_requests": n + len(bad),
-        "dimension_keys": sorted(sample.keys())[:12],
-    }
+    summary = count_envelopes.summarize(envelopes, request_path="/score")
+    summary["answered"] = f"{statuses.count(200)}/{n} 200, malformed answered {sorted(set(bad))}"
+    summary["expected_requests"] = n + len(bad)
+    return summary
 
 
 def outage(make_server, log_dir, seconds, connections):

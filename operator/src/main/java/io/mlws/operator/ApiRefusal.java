@@ -30,13 +30,18 @@ final class ApiRefusal {
     if (answered.isPresent()) {
       return serverMessage(answered.get());
     }
+    Throwable root = rootCause(failure);
+    return truncated(
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+  }
+
+  /** The innermost cause: what actually went wrong under the wrappers. */
+  static Throwable rootCause(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message =
-        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
+    return root;
   }
 
   static boolean conflict(Throwable failure) {
@@ -67,10 +72,13 @@ final class ApiRefusal {
   }
 
   private static String serverMessage(KubernetesClientException e) {
-    String message =
+    return truncated(
         e.getStatus() != null && e.getStatus().getMessage() != null
             ? e.getStatus().getMessage()
-            : e.getMessage();
+            : e.getMessage());
+  }
+
+  private static String truncated(String message) {
     return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
   }
 }

@@ -47,10 +47,7 @@ final class ApiServerProbe {
   }
 
   private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = ApiRefusal.rootCause(e);
     return root.getClass().getSimpleName()
         + (root.getMessage() == null ? "" : " " + root.getMessage());
   }

@@ -8,13 +8,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.status.TransitionEvents;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,9 +65,7 @@ public final class EventPublisher {
       return known + 1;
     }
     try {
-      client.v1().events().inNamespace(namespace).resource(event(mlws, note, name, time)).create();
-      counts.put(name, 1);
-      return 1;
+      return create(mlws, note, name, time);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -80,13 +74,22 @@ public final class EventPublisher {
     // Written by an earlier run of the operator: continue its count.
     Event existing = client.v1().events().inNamespace(namespace).withName(name).get();
     if (existing == null) {
-      client.v1().events().inNamespace(namespace).resource(event(mlws, note, name, time)).create();
-      counts.put(name, 1);
-      return 1;
+      return create(mlws, note, name, time);
     }
     int next = Objects.requireNonNullElse(existing.getCount(), 1) + 1;
     bump(namespace, name, next, time);
     return next;
+  }
+
+  private int create(MLWebService mlws, TransitionEvents.Note note, String name, String time) {
+    client
+        .v1()
+        .events()
+        .inNamespace(mlws.getMetadata().getNamespace())
+        .resource(event(mlws, note, name, time))
+        .create();
+    counts.put(name, 1);
+    return 1;
   }
 
   /** Moves count and lastTimestamp; false when the Event has expired meanwhile (its TTL is 1 h). */
@@ -147,12 +150,6 @@ public final class EventPublisher {
             note.type(),
             note.reason(),
             note.message());
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-      return mlws.getMetadata().getName() + "." + HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return mlws.getMetadata().getName() + "." + Sha256.hex(identity).substring(0, 16);
   }
 }

@@ -115,7 +115,8 @@ public record ResolvedSpec(
     return "http://%s.%s.svc.%s/score".formatted(name, namespace, clusterDomain);
   }
 
-  private static ResolvedAutoscaling autoscaling(AutoscalingSpec autoscaling) {
+  /** Bounds and target with the defaults applied (an empty spec gives the defaults alone). */
+  public static ResolvedAutoscaling autoscaling(AutoscalingSpec autoscaling) {
     return new ResolvedAutoscaling(
         Objects.requireNonNullElse(
             autoscaling.getMinReplicas(), SpecDefaults.integer(SpecDefaults.MIN_REPLICAS)),

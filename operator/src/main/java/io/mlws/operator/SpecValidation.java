@@ -6,7 +6,6 @@ import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
@@ -84,7 +83,7 @@ public final class SpecValidation {
     if (autoscaling.getMaxReplicas() == null || autoscaling.getMaxReplicas() < 1) {
       return Optional.of("spec.autoscaling.maxReplicas must be at least 1");
     }
-    int min = Objects.requireNonNullElse(autoscaling.getMinReplicas(), 1);
+    int min = ResolvedSpec.autoscaling(autoscaling).minReplicas();
     if (min < 1 || min > autoscaling.getMaxReplicas()) {
       return Optional.of(
           "spec.autoscaling.minReplicas must be between 1 and maxReplicas (%d), got %d"

@@ -52,7 +52,7 @@ class FaultToleranceIT {
   @MethodSource("faults")
   void convergesThroughFaultyAnswers(String fault, Consumer<FaultProxy> inject) throws Exception {
     try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
-        OperatorHarness harness = throughProxy(proxy)) {
+        OperatorHarness harness = OperatorHarness.throughProxy("faults-it", proxy)) {
       inject.accept(proxy);
       deployAndUpdateFleet(harness);
       assertConverged(harness, proxy);
@@ -69,17 +69,10 @@ class FaultToleranceIT {
     }
   }
 
-  static OperatorHarness throughProxy(FaultProxy proxy) {
-    return new OperatorHarness(
-        "faults-it",
-        OperatorConfig.defaults(),
-        new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build());
-  }
-
   @Test
   void convergesAfterItsWatchesDrop() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
-        OperatorHarness harness = throughProxy(proxy)) {
+        OperatorHarness harness = OperatorHarness.throughProxy("faults-it", proxy)) {
       deployFleet(harness);
       awaitDeployments(harness);
       assertThat(proxy.dropWatches()).as("watches open at the proxy, now dropped").isPositive();
@@ -91,7 +84,7 @@ class FaultToleranceIT {
   @Test
   void convergesWhenRestartedInTheMiddleOfARollout() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
-        OperatorHarness harness = throughProxy(proxy)) {
+        OperatorHarness harness = OperatorHarness.throughProxy("faults-it", proxy)) {
       deployFleet(harness);
       awaitDeployments(harness);
       // Hold f4's Deployment back so that the rollout is certainly under way when the operator

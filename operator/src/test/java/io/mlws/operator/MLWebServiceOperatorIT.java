@@ -471,52 +471,43 @@ class MLWebServiceOperatorIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> StatusConditions.isTrue(statusOf("quiet"), StatusConditions.READY));
-    // Converged: the operator's own writes for this service have stopped.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofSeconds(2))
-        .until(new WritesSettled(() -> quietWrites().size()));
 
-    int before = quietWrites().size();
-    // Wake the operator without changing anything it reads: a label on the watched Secret.
-    harness
-        .client
-        .secrets()
-        .inNamespace(harness.ns)
-        .withName("quiet-secret")
-        .edit(
-            s -> {
-              s.getMetadata().getLabels().put("touched", "yes");
-              return s;
-            });
-    // A quiet period to measure over, not a synchronisation: nothing should happen in it.
-    Thread.sleep(4000);
+    // Woken without changing anything it reads: a label on the watched Secret.
+    List<AuditLog.Entry> writes =
+        harness.writesAfterWaking(
+            e -> e.name().startsWith("quiet"),
+            () ->
+                harness
+                    .client
+                    .secrets()
+                    .inNamespace(harness.ns)
+                    .withName("quiet-secret")
+                    .edit(
+                        s -> {
+                          s.getMetadata().getLabels().put("touched", "yes");
+                          return s;
+                        }),
+            Duration.ofSeconds(4));
 
-    assertThat(quietWrites().subList(before, quietWrites().size()))
+    assertThat(writes)
         .as("write requests by the operator at steady state, audited by the real API server")
         .isEmpty();
   }
 
-  private static List<AuditLog.Entry> quietWrites() {
-    return harness.operatorWrites().stream().filter(e -> e.name().startsWith("quiet")).toList();
-  }
+  @Test
+  void anInvalidChangeIsRefusedAtAdmissionAndTheLastGoodObjectsKeepServing() {
+    harness.apply(service("kept", "replicas: 3"));
+    Deployment good = harness.awaitDeployment("kept");
 
-  /** True once a count has not moved between two polls. */
-  private static final class WritesSettled implements java.util.concurrent.Callable<Boolean> {
-    private final java.util.function.IntSupplier count;
-    private int last = -1;
+    assertThatThrownBy(
+            () -> harness.mergePatch("kept", "{\"spec\":{\"autoscaling\":{\"maxReplicas\":4}}}"))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("set either spec.replicas or spec.autoscaling, not both")
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
 
-    WritesSettled(java.util.function.IntSupplier count) {
-      this.count = count;
-    }
-
-    @Override
-    public Boolean call() {
-      int now = count.getAsInt();
-      boolean settled = now == last;
-      last = now;
-      return settled;
-    }
+    assertThat(harness.deployment("kept").getSpec().getTemplate())
+        .isEqualTo(good.getSpec().getTemplate());
+    assertThat(harness.autoscaler("kept")).isNull();
   }
 
   @Test
@@ -540,22 +531,6 @@ class MLWebServiceOperatorIT {
     assertThat(GitOpsHealthTest.argoHealth(live).get("status").tojstring()).isEqualTo("Degraded");
     assertThat(harness.eventsFor("invalid"))
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("InvalidSpec"));
-  }
-
-  @Test
-  void anInvalidChangeIsRefusedAtAdmissionAndTheLastGoodObjectsKeepServing() {
-    harness.apply(service("kept", "replicas: 3"));
-    Deployment good = harness.awaitDeployment("kept");
-
-    assertThatThrownBy(
-            () -> harness.mergePatch("kept", "{\"spec\":{\"autoscaling\":{\"maxReplicas\":4}}}"))
-        .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("set either spec.replicas or spec.autoscaling, not both")
-        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
-
-    assertThat(harness.deployment("kept").getSpec().getTemplate())
-        .isEqualTo(good.getSpec().getTemplate());
-    assertThat(harness.autoscaler("kept")).isNull();
   }
 
   private static void assertConnectionStringAppearsOnlyInSecrets() {

@@ -3,23 +3,26 @@ package io.mlws.operator;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.cluster.AuditLog;
+import io.mlws.operator.cluster.FaultProxy;
 import io.mlws.operator.cluster.LocalCluster;
 import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 
 /**
  * The real operator, wired as in production, against the real local control plane: as its
@@ -32,6 +35,14 @@ final class OperatorHarness implements AutoCloseable {
   final KubernetesClient client;
   final KubernetesClient operatorClient;
   final MlwsOperator operator;
+
+  /** An operator whose every request goes through the proxy, which can then inject faults. */
+  static OperatorHarness throughProxy(String namespacePrefix, FaultProxy proxy) {
+    return new OperatorHarness(
+        namespacePrefix,
+        OperatorConfig.defaults(),
+        new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build());
+  }
 
   OperatorHarness(String namespacePrefix, OperatorConfig config) {
     this(namespacePrefix, config, LocalCluster.shared().asOperator());
@@ -85,6 +96,42 @@ final class OperatorHarness implements AutoCloseable {
         .writes(LocalCluster.OPERATOR_USER, ns);
   }
 
+  /**
+   * The operator's writes about some objects, taken once its writes about them have settled, after
+   * {@code wake} gives it a reason to reconcile and a quiet window has passed. At steady state
+   * there must be none: the window is a period to measure over, not a synchronisation.
+   */
+  List<AuditLog.Entry> writesAfterWaking(
+      Predicate<AuditLog.Entry> about, Runnable wake, Duration window) throws InterruptedException {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(new CountSettled(() -> (int) operatorWrites().stream().filter(about).count()));
+    int before = (int) operatorWrites().stream().filter(about).count();
+    wake.run();
+    Thread.sleep(window.toMillis());
+    List<AuditLog.Entry> after = operatorWrites().stream().filter(about).toList();
+    return after.subList(before, after.size());
+  }
+
+  /** True once a count has not moved between two polls. */
+  private static final class CountSettled implements Callable<Boolean> {
+    private final IntSupplier count;
+    private int last = -1;
+
+    CountSettled(IntSupplier count) {
+      this.count = count;
+    }
+
+    @Override
+    public Boolean call() {
+      int now = count.getAsInt();
+      boolean settled = now == last;
+      last = now;
+      return settled;
+    }
+  }
+
   Deployment awaitDeployment(String name) {
     await().atMost(Duration.ofSeconds(20)).until(() -> deployment(name) != null);
     return deployment(name);
@@ -96,16 +143,7 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   void createSecret(String name, Map<String, String> stringData, Map<String, String> labels) {
-    Secret secret =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(ns)
-            .withLabels(labels)
-            .endMetadata()
-            .withStringData(stringData)
-            .build();
-    client.secrets().inNamespace(ns).resource(secret).create();
+    cluster.createSecret(ns, name, stringData, labels);
   }
 
   HorizontalPodAutoscaler autoscaler(String name) {

@@ -62,19 +62,7 @@ class OperatorJarIT {
                   "MLWS_LOG_FORMAT",
                   "json"));
       try {
-        client
-            .secrets()
-            .inNamespace(ns)
-            .resource(
-                new io.fabric8.kubernetes.api.model.SecretBuilder()
-                    .withNewMetadata()
-                    .withName("shared")
-                    .withLabels(
-                        Map.of(io.mlws.operator.telemetry.ConnectionStringSecrets.LABEL, "true"))
-                    .endMetadata()
-                    .withStringData(Map.of("connection-string", CONNECTION_STRING))
-                    .build())
-            .create();
+        cluster.createConnectionStringSecret(ns, "shared", CONNECTION_STRING);
         client
             .resources(io.mlws.api.v1alpha1.MLWebService.class)
             .inNamespace(ns)

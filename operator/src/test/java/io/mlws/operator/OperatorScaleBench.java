@@ -47,21 +47,8 @@ class OperatorScaleBench {
           OperatorJar.start(
               cluster, home, Map.of("MLWS_HEALTH_PORT", "0", "MLWS_WATCH_NAMESPACES", ns));
       try {
-        api.secrets()
-            .inNamespace(ns)
-            .resource(
-                new io.fabric8.kubernetes.api.model.SecretBuilder()
-                    .withNewMetadata()
-                    .withName("ai")
-                    .withLabels(
-                        Map.of(io.mlws.operator.telemetry.ConnectionStringSecrets.LABEL, "true"))
-                    .endMetadata()
-                    .withStringData(
-                        Map.of(
-                            "connection-string",
-                            "InstrumentationKey=00000000-0000-0000-0000-000000000002"))
-                    .build())
-            .create();
+        cluster.createConnectionStringSecret(
+            ns, "ai", "InstrumentationKey=00000000-0000-0000-0000-000000000002");
         long start = System.nanoTime();
         for (int i = 0; i < OBJECTS; i++) {
           MLWebService mlws =

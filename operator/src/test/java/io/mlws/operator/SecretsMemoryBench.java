@@ -9,7 +9,6 @@ import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.cluster.LocalCluster;
 import io.mlws.operator.cluster.OperatorJar;
 import io.mlws.operator.status.StatusConditions;
-import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,20 +54,8 @@ class SecretsMemoryBench {
                     .build())
             .create();
       }
-      api.secrets()
-          .inNamespace(ns)
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("ai")
-                  .withLabels(Map.of(ConnectionStringSecrets.LABEL, "true"))
-                  .endMetadata()
-                  .withStringData(
-                      Map.of(
-                          "connection-string",
-                          "InstrumentationKey=00000000-0000-0000-0000-000000000003"))
-                  .build())
-          .create();
+      cluster.createConnectionStringSecret(
+          ns, "ai", "InstrumentationKey=00000000-0000-0000-0000-000000000003");
       Path home = Files.createTempDirectory("mlws-secrets-bench");
       long start = System.nanoTime();
       Process operator = OperatorJar.start(cluster, home, Map.of("MLWS_HEALTH_PORT", "0"));

@@ -28,10 +28,7 @@ class StatusAndEventsIT {
     LocalCluster cluster = LocalCluster.shared();
     AuditLog audit = new AuditLog(cluster.stateDir().resolve("logs/audit.log"));
     try (FaultProxy proxy = FaultProxy.start(cluster);
-        KubernetesClient throughProxy =
-            new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build();
-        OperatorHarness harness =
-            new OperatorHarness("status-it", OperatorConfig.defaults(), throughProxy)) {
+        OperatorHarness harness = OperatorHarness.throughProxy("status-it", proxy)) {
       // Every request of the operator reaches the server 150 ms after it was made, while a user
       // (Argo CD, Flux, kubectl annotate) writes the resource every 40 ms.
       proxy.slowDown(Duration.ofMillis(150));
@@ -85,10 +82,7 @@ class StatusAndEventsIT {
     AuditLog audit = new AuditLog(cluster.stateDir().resolve("logs/audit.log"));
     int before = audit.entries().size();
     try (FaultProxy proxy = FaultProxy.start(cluster);
-        KubernetesClient throughProxy =
-            new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build();
-        OperatorHarness harness =
-            new OperatorHarness("events-it", OperatorConfig.defaults(), throughProxy)) {
+        OperatorHarness harness = OperatorHarness.throughProxy("events-it", proxy)) {
       proxy.failWritesTo("/deployments");
       harness.apply(MLWebServiceOperatorIT.service("flaky", "replicas: 1"));
 

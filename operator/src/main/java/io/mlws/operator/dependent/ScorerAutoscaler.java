@@ -2,6 +2,7 @@ package io.mlws.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.mlws.api.v1alpha1.AutoscalingSpec;
 import io.mlws.operator.ResolvedSpec;
 import io.mlws.operator.ResolvedSpec.ResolvedAutoscaling;
 
@@ -25,7 +26,7 @@ public class ScorerAutoscaler extends ScorerObject<HorizontalPodAutoscaler> {
   public static HorizontalPodAutoscaler desired(ResolvedSpec spec) {
     // JOSDK also asks for the desired object to find the one to delete once autoscaling is unset.
     ResolvedAutoscaling autoscaling =
-        spec.autoscaling().orElseGet(() -> new ResolvedAutoscaling(1, 1, 70));
+        spec.autoscaling().orElseGet(() -> ResolvedSpec.autoscaling(new AutoscalingSpec()));
     return new HorizontalPodAutoscalerBuilder()
         .withMetadata(ScorerNames.metadata(spec.name(), spec.name(), spec.namespace()))
         .withNewSpec()

@@ -4,10 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.mlws.operator.Sha256;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,15 +44,6 @@ public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
   }
 
   private static String digest(String value) {
-    if (value == null || value.isEmpty()) {
-      return "";
-    }
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return value == null || value.isEmpty() ? "" : "sha256:" + Sha256.hex(value);
   }
 }

@@ -80,10 +80,7 @@ class CrdAdmissionIT {
   @ParameterizedTest
   @MethodSource("names")
   void refusesNamesTheServiceCannotCarry(String name, String message) throws IOException {
-    Kubectl.Result result =
-        dryRun(
-            "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: '%s'}\nspec: {model: {uri: file:///m.onnx}}\n"
-                .formatted(name));
+    Kubectl.Result result = dryRun(manifest(name, "model: {uri: file:///m.onnx}"));
     if (message == null) {
       assertThat(result.exitCode()).as(result.output()).isZero();
     } else {
@@ -107,11 +104,11 @@ class CrdAdmissionIT {
   void admitsValidSettings(String extra) throws IOException {
     Kubectl.Result result =
         dryRun(
-            "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: x}\nspec:\n  model: {uri:"
-                + " 'https://models.example.com/iris.onnx', credential: {secretName: s, key: k, type:"
-                + " SasToken}}\n  "
-                + extra
-                + "\n");
+            manifest(
+                "x",
+                "model: {uri: 'https://models.example.com/iris.onnx', credential: {secretName: s,"
+                    + " key: k, type: SasToken}}\n"
+                    + extra));
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
@@ -213,14 +210,16 @@ class CrdAdmissionIT {
   @ParameterizedTest
   @MethodSource("invalidSpecs")
   void refusesInvalidSpec(String specYaml, String expectedInError) throws IOException {
-    Kubectl.Result result =
-        dryRun(
-            "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: x}\nspec:\n  "
-                + specYaml.replace("\n", "\n  ")
-                + "\n");
+    Kubectl.Result result = dryRun(manifest("x", specYaml));
 
     assertThat(result.exitCode()).as("refused: %s", result.output()).isNotZero();
     assertThat(result.output()).contains(expectedInError);
+  }
+
+  /** An MLWebService with this name and spec (YAML, one or more lines). */
+  private static String manifest(String name, String specYaml) {
+    return "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: '%s'}\nspec:\n  %s\n"
+        .formatted(name, specYaml.replace("\n", "\n  "));
   }
 
   /** What `kubectl apply --dry-run=server` says of this manifest. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -182,6 +183,34 @@ public final class LocalCluster {
       }
     }
     return operatorToken;
+  }
+
+  /** Creates a Secret as a user would; connection-string Secrets carry the operator's label. */
+  public void createSecret(
+      String namespace, String name, Map<String, String> stringData, Map<String, String> labels) {
+    try (KubernetesClient admin = admin()) {
+      admin
+          .secrets()
+          .inNamespace(namespace)
+          .resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withLabels(labels)
+                  .endMetadata()
+                  .withStringData(stringData)
+                  .build())
+          .create();
+    }
+  }
+
+  /** A Secret holding a connection string under the default key, labelled for the operator. */
+  public void createConnectionStringSecret(String namespace, String name, String connectionString) {
+    createSecret(
+        namespace,
+        name,
+        Map.of("connection-string", connectionString),
+        Map.of(io.mlws.operator.telemetry.ConnectionStringSecrets.LABEL, "true"));
   }
 
   /** Creates a namespace of its own for one test class. */
