@@ -48,33 +48,35 @@ class PodSettingsIT {
         .resource(
             new ServiceAccountBuilder().withNewMetadata().withName("scorer").endMetadata().build())
         .create();
+    // One generation, so that the pods listed below are those of a finished rollout.
     harness.apply(
-        MLWebServiceOperatorIT.service(
-            "settings",
-            """
-            replicas: 2
-            pod:
-              serviceAccountName: scorer
-              imagePullSecrets: [{name: acr-pull}]
-              nodeSelector: {type: kwok}
-              tolerations: [{key: dedicated, operator: Equal, value: ml, effect: NoSchedule}]
-              affinity:
-                nodeAffinity:
-                  requiredDuringSchedulingIgnoredDuringExecution:
-                    nodeSelectorTerms:
-                    - matchExpressions:
-                      - {key: kubernetes.io/hostname, operator: In, values: [kwok-node-0]}
-              env:
-              - {name: OMP_NUM_THREADS, value: "2"}
-              - name: NODE_NAME
-                valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
-              annotations: {prometheus.io/scrape: "true"}
-              labels: {azure.workload.identity/use: "true", team: ml}
-            """));
-    harness.mergePatch(
-        "settings",
-        "{\"spec\":{\"model\":{\"uri\":\"https://models.example.com/iris.onnx\","
-            + "\"credential\":{\"secretName\":\"model-sas\",\"key\":\"sas\",\"type\":\"SasToken\"}}}}");
+        """
+        apiVersion: mlws.io/v1alpha1
+        kind: MLWebService
+        metadata: {name: settings}
+        spec:
+          model:
+            uri: https://models.example.com/iris.onnx
+            credential: {secretName: model-sas, key: sas, type: SasToken}
+          replicas: 2
+          pod:
+            serviceAccountName: scorer
+            imagePullSecrets: [{name: acr-pull}]
+            nodeSelector: {type: kwok}
+            tolerations: [{key: dedicated, operator: Equal, value: ml, effect: NoSchedule}]
+            affinity:
+              nodeAffinity:
+                requiredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelectorTerms:
+                  - matchExpressions:
+                    - {key: kubernetes.io/hostname, operator: In, values: [kwok-node-0]}
+            env:
+            - {name: OMP_NUM_THREADS, value: "2"}
+            - name: NODE_NAME
+              valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
+            annotations: {prometheus.io/scrape: "true"}
+            labels: {azure.workload.identity/use: "true", team: ml}
+        """);
 
     await()
         .atMost(Duration.ofSeconds(60))
