@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the pinned control-plane binaries into a cache folder outside the repo, once per set of pins.
+# Builds the pinned control-plane and node binaries into a cache folder outside the repo, once per set of pins.
 # Prints that folder as its last line. The folder's name is a hash of the pins and go.sum files, so a pin change
 # builds a new folder and an unchanged checkout reuses the old one.
 set -euo pipefail
@@ -9,7 +9,8 @@ cache=${MLWS_LOCAL_CLUSTER_CACHE:-$HOME/.cache/mlws-local-cluster}
 pins_hash=$(cat "$here/versions.env" "$here"/*/go.mod "$here"/*/go.sum "$here"/kstatus/*.go "$here/build.sh" \
   | sha256sum | cut -c1-16)
 bin="$cache/bin/$pins_hash"
-binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kstatus kwok-stages.yaml)
+binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kstatus kwok-stages.yaml
+  kubelet kube-proxy containerd containerd-shim-runc-v2 ctr pause)
 
 complete() { for b in "${binaries[@]}"; do [ -s "$bin/$b" ] || return 1; done; }
 
@@ -30,9 +31,19 @@ if ! complete; then
   [ -x "$bin.partial/etcd" ] || { build etcd "" go.etcd.io/etcd/server/v3 && mv "$bin.partial/server" "$bin.partial/etcd"; }
   [ -x "$bin.partial/kwok" ] || build kwok "" sigs.k8s.io/kwok/cmd/kwok
   [ -x "$bin.partial/kstatus" ] || build kstatus "" .
-  for b in kubectl kube-apiserver kube-scheduler kube-controller-manager; do
+  for b in kubectl kube-apiserver kube-scheduler kube-controller-manager kubelet kube-proxy; do
     [ -x "$bin.partial/$b" ] || build kubernetes "$version_flags" "k8s.io/kubernetes/cmd/$b"
   done
+  # The real node's runtime. The graph drivers left out need C libraries; overlayfs and native remain.
+  containerd_flags="-X github.com/containerd/containerd/v2/version.Version=v${CONTAINERD_VERSION}"
+  for b in containerd containerd-shim-runc-v2 ctr; do
+    [ -x "$bin.partial/$b" ] || GOFLAGS="$GOFLAGS -tags=no_btrfs,no_devmapper,no_zfs,no_aufs" \
+      build containerd "$containerd_flags" "github.com/containerd/containerd/v2/cmd/$b"
+  done
+  # The pod sandbox image's one program, from Kubernetes' own source (no registry to pull pause from).
+  k8s_dir=$(cd "$here/kubernetes" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
+  [ -x "$bin.partial/pause" ] || gcc -Os -static -DVERSION="v${KUBERNETES_VERSION}" -o "$bin.partial/pause" \
+    "$k8s_dir/build/pause/linux/pause.c"
   # kwok's own stages (from its module): Nodes become Ready and keep a heartbeat, pods become Running
   # and Ready, finish and go away when deleted.
   stages=$(cd "$here/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
@@ -48,6 +49,12 @@ import java.util.Optional;
 public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   /** How often an object in the way is looked up again: it is not ours, so it is not watched. */
   static final Duration FOREIGN_OBJECT_RECHECK = Duration.ofSeconds(15);
+
+  /**
+   * Failed attempts in a row after which a 409 is reported: a few are concurrency; six (about 30 s
+   * of backoff) mean something keeps winning the object.
+   */
+  static final int CONFLICTS_BEFORE_WARNING = 6;
 
   private final OperatorConfig config;
   private final EventPublisher events;
@@ -107,14 +114,27 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   @Override
   public ErrorStatusUpdateControl<MLWebService> updateErrorStatus(
       MLWebService mlws, Context<MLWebService> context, Exception e) {
-    // A refusal is already in status (ApplyFailed); a conflict is ordinary concurrency.
-    if (ApiRefusal.permanent(e).isEmpty() && !ApiRefusal.conflict(e)) {
+    // A refusal is already in status (ApplyFailed); a conflict is ordinary concurrency, until it
+    // repeats on every retry: then something keeps winning the object and a person should know.
+    if (ApiRefusal.permanent(e).isEmpty()
+        && (!ApiRefusal.conflict(e) || attempts(context) >= CONFLICTS_BEFORE_WARNING)) {
+      String message =
+          ApiRefusal.conflict(e)
+              ? "conflicts on every retry since "
+                  + CONFLICTS_BEFORE_WARNING
+                  + " attempts (is another controller writing the same object?): "
+                  + ApiRefusal.describe(e)
+              : ApiRefusal.describe(e);
       events.publish(
           mlws,
-          List.of(new TransitionEvents.Note("Warning", "ReconcileFailed", ApiRefusal.describe(e))),
+          List.of(new TransitionEvents.Note("Warning", "ReconcileFailed", message)),
           clock.instant());
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private static int attempts(Context<MLWebService> context) {
+    return context.getRetryInfo().map(RetryInfo::getAttemptCount).orElse(0);
   }
 
   /** Spec, telemetry and configuration for this pass, read once and shared with the dependents. */

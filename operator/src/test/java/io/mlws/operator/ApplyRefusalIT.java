@@ -129,14 +129,8 @@ class ApplyRefusalIT {
   }
 
   private static Condition awaitApplyFailed(String name) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                StatusConditions.find(status(name), StatusConditions.STALLED)
-                    .filter(c -> "True".equals(c.getStatus()))
-                    .filter(c -> "ApplyFailed".equals(c.getReason()))
-                    .isPresent());
+    harness.awaitCondition(
+        name, StatusConditions.STALLED, "True", "ApplyFailed", Duration.ofSeconds(30));
     assertThat(StatusConditions.find(status(name), StatusConditions.READY).get().getReason())
         .isEqualTo("ApplyFailed");
     return StatusConditions.find(status(name), StatusConditions.STALLED).get();
@@ -149,13 +143,17 @@ class ApplyRefusalIT {
   private static void assertOneWarningAndNoReconcileFailed(String name) {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
+        .untilAsserted(
             () ->
-                harness.operatorWrites().stream()
-                        .filter(e -> e.resource().equals("deployments") && e.name().equals(name))
-                        .filter(e -> e.code() == 403 || e.code() == 422)
-                        .count()
-                    >= 3);
+                assertThat(
+                        harness.operatorWrites().stream()
+                            .filter(
+                                e -> e.resource().equals("deployments") && e.name().equals(name))
+                            .map(e -> e.verb() + " " + e.code())
+                            .toList())
+                    .as("the operator's writes of Deployment %s, as the server audited them", name)
+                    .filteredOn(w -> w.endsWith(" 403") || w.endsWith(" 422"))
+                    .hasSizeGreaterThanOrEqualTo(3));
     assertThat(harness.eventsFor(name))
         .filteredOn(e -> "ApplyFailed".equals(e.getReason()))
         .singleElement()

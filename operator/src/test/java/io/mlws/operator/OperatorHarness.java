@@ -1,5 +1,6 @@
 package io.mlws.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -130,6 +131,51 @@ final class OperatorHarness implements AutoCloseable {
       last = now;
       return settled;
     }
+  }
+
+  /**
+   * Waits until the resource has a condition of this type, status and reason; on time-out the
+   * failure lists the conditions it had instead.
+   */
+  io.fabric8.kubernetes.api.model.Condition awaitCondition(
+      String name, String type, String status, String reason, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .untilAsserted(
+            () -> {
+              MLWebService mlws = get(name);
+              List<io.fabric8.kubernetes.api.model.Condition> conditions =
+                  mlws == null || mlws.getStatus() == null
+                      ? List.of()
+                      : mlws.getStatus().getConditions();
+              assertThat(conditions)
+                  .as("conditions of %s, waiting for %s=%s reason %s", name, type, status, reason)
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo(type);
+                        assertThat(c.getStatus()).isEqualTo(status);
+                        assertThat(c.getReason()).isEqualTo(reason);
+                      });
+            });
+    return io.mlws.operator.status.StatusConditions.find(get(name).getStatus(), type).orElseThrow();
+  }
+
+  /**
+   * The operator's writes to one object since {@code index} in the audit log (see {@link
+   * #auditedSoFar()}): what the operator did to it, whatever controllers did meanwhile.
+   */
+  List<AuditLog.Entry> operatorWritesTo(String resource, String name, int index) {
+    return new AuditLog(cluster.stateDir().resolve("logs/audit.log"))
+        .since(index).stream()
+            .filter(e -> e.user().equals(LocalCluster.OPERATOR_USER) && e.isWrite())
+            .filter(e -> ns.equals(e.namespace()))
+            .filter(e -> e.resource().equals(resource) && e.name().equals(name))
+            .toList();
+  }
+
+  /** How many entries the audit log holds now, to look at what comes after. */
+  int auditedSoFar() {
+    return new AuditLog(cluster.stateDir().resolve("logs/audit.log")).entries().size();
   }
 
   Deployment awaitDeployment(String name) {

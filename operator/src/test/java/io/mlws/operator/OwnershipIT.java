@@ -3,8 +3,7 @@ package io.mlws.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -12,13 +11,18 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.dependent.ReplicasHandover;
 import io.mlws.operator.status.StatusConditions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Who owns what, on the real server: the operator never adopts an object it did not create, and
@@ -37,55 +41,151 @@ class OwnershipIT {
     harness.close();
   }
 
-  @Test
-  void anObjectItDidNotCreateIsReportedAndLeftAlone() {
-    ConfigMap foreign =
-        harness
-            .client
-            .configMaps()
-            .inNamespace(harness.ns)
-            .resource(
-                new ConfigMapBuilder()
-                    .withNewMetadata()
-                    .withName("taken-settings")
-                    .endMetadata()
-                    .withData(Map.of("owner", "another team"))
-                    .build())
-            .create();
+  /**
+   * One object of each kind the operator creates, made by someone else first with the name the
+   * operator would give it: the spec of the MLWebService, and the foreign object as YAML.
+   */
+  static Stream<Arguments> foreignObjects() {
+    return Stream.of(
+        Arguments.of(
+            "ConfigMap",
+            "taken-cm",
+            "taken-cm-settings",
+            "configmaps",
+            "replicas: 1",
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: taken-cm-settings}
+            data: {owner: another team}
+            """),
+        Arguments.of(
+            "Deployment",
+            "taken-deploy",
+            "taken-deploy",
+            "deployments",
+            "replicas: 1",
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: taken-deploy}
+            spec:
+              replicas: 1
+              selector:
+                matchLabels: {app.kubernetes.io/name: mlws-scorer, app.kubernetes.io/instance: taken-deploy}
+              template:
+                metadata:
+                  labels: {app.kubernetes.io/name: mlws-scorer, app.kubernetes.io/instance: taken-deploy}
+                spec:
+                  tolerations: [{key: kwok.x-k8s.io/node, operator: Exists}]
+                  containers: [{name: other, image: example.invalid/other:1}]
+            """),
+        Arguments.of(
+            "Service",
+            "taken-svc",
+            "taken-svc",
+            "services",
+            "replicas: 1",
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: taken-svc}
+            spec:
+              selector: {app: other}
+              ports: [{port: 80}]
+            """),
+        Arguments.of(
+            "HorizontalPodAutoscaler",
+            "taken-hpa",
+            "taken-hpa",
+            "horizontalpodautoscalers",
+            "autoscaling: {minReplicas: 2, maxReplicas: 3}",
+            """
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: taken-hpa}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: other}
+              minReplicas: 1
+              maxReplicas: 2
+            """),
+        Arguments.of(
+            "PodDisruptionBudget",
+            "taken-pdb",
+            "taken-pdb",
+            "poddisruptionbudgets",
+            "replicas: 2",
+            """
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: taken-pdb}
+            spec:
+              minAvailable: 1
+              selector: {matchLabels: {app: other}}
+            """));
+  }
 
-    harness.apply(MLWebServiceOperatorIT.service("taken", "replicas: 1"));
+  @ParameterizedTest(name = "{0} in the way")
+  @MethodSource("foreignObjects")
+  void anObjectItDidNotCreateIsReportedAndLeftAlone(
+      String kind, String service, String objectName, String resource, String spec, String yaml)
+      throws Exception {
+    Path manifest = Files.createTempFile("foreign-", ".yaml");
+    Files.writeString(manifest, yaml);
+    harness.cluster.kubectl("apply", "-n", harness.ns, "-f", manifest.toString());
+    int audited = harness.auditedSoFar();
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> StatusConditions.isTrue(status("taken"), StatusConditions.STALLED));
-    assertThat(StatusConditions.find(status("taken"), StatusConditions.STALLED))
-        .hasValueSatisfying(
-            c -> {
-              assertThat(c.getReason()).isEqualTo("ObjectInTheWay");
-              assertThat(c.getMessage())
-                  .contains("ConfigMap " + harness.ns + "/taken-settings already exists")
-                  .contains("does not adopt");
-            });
-    assertThat(harness.eventsFor("taken"))
+    harness.apply(MLWebServiceOperatorIT.service(service, spec));
+
+    Condition stalled =
+        harness.awaitCondition(
+            service, StatusConditions.STALLED, "True", "ObjectInTheWay", Duration.ofSeconds(30));
+    assertThat(stalled.getMessage())
+        .contains(kind + " " + harness.ns + "/" + objectName + " already exists")
+        .contains("does not adopt");
+    assertThat(harness.eventsFor(service))
         .anySatisfy(
             e -> {
               assertThat(e.getType()).isEqualTo("Warning");
               assertThat(e.getReason()).isEqualTo("ObjectInTheWay");
             });
-    ConfigMap after =
-        harness.client.configMaps().inNamespace(harness.ns).withName("taken-settings").get();
-    assertThat(after.getMetadata().getOwnerReferences()).as("not adopted").isEmpty();
-    assertThat(after.getData()).isEqualTo(foreign.getData());
-    assertThat(after.getMetadata().getResourceVersion())
-        .isEqualTo(foreign.getMetadata().getResourceVersion());
-    assertThat(harness.deployment("taken")).as("nothing applied half-way").isNull();
+    assertThat(harness.operatorWritesTo(resource, objectName, audited))
+        .as("the operator's writes to the foreign %s (the real server's audit log)", kind)
+        .isEmpty();
+    String owners =
+        harness.cluster.kubectl(
+            "get",
+            resource,
+            objectName,
+            "-n",
+            harness.ns,
+            "-o",
+            "jsonpath={.metadata.ownerReferences}");
+    assertThat(owners).as("not adopted").isEmpty();
+    assertThat(
+            harness
+                        .client
+                        .configMaps()
+                        .inNamespace(harness.ns)
+                        .withName(service + "-settings")
+                        .get()
+                    == null
+                || kind.equals("ConfigMap"))
+        .as("nothing applied half-way")
+        .isTrue();
+    if (!kind.equals("Deployment")) {
+      assertThat(harness.deployment(service)).as("nothing applied half-way").isNull();
+    }
 
-    harness.client.configMaps().inNamespace(harness.ns).withName("taken-settings").delete();
+    harness.cluster.kubectl("delete", "-n", harness.ns, "-f", manifest.toString(), "--wait=true");
 
-    await()
-        .atMost(MLWebServiceReconciler.FOREIGN_OBJECT_RECHECK.plusSeconds(30))
-        .until(() -> StatusConditions.isTrue(status("taken"), StatusConditions.READY));
-    assertThat(StatusConditions.isTrue(status("taken"), StatusConditions.STALLED)).isFalse();
+    harness.awaitCondition(
+        service,
+        StatusConditions.READY,
+        "True",
+        "Available",
+        MLWebServiceReconciler.FOREIGN_OBJECT_RECHECK.plusSeconds(60));
+    assertThat(StatusConditions.isTrue(status(service), StatusConditions.STALLED)).isFalse();
   }
 
   @Test

@@ -88,10 +88,12 @@ class StatusAndEventsIT {
 
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(
+          .untilAsserted(
               () ->
-                  reconcileFailed(harness).size() == 1
-                      && reconcileFailed(harness).get(0).getCount() >= 3);
+                  assertThat(reconcileFailed(harness))
+                      .as("ReconcileFailed events while every Deployment write fails")
+                      .singleElement()
+                      .satisfies(e -> assertThat(e.getCount()).isGreaterThanOrEqualTo(3)));
       assertThat(reconcileFailed(harness)).as("one Event, not one per retry").hasSize(1);
       Event first = reconcileFailed(harness).get(0);
 
@@ -103,7 +105,13 @@ class StatusAndEventsIT {
         try {
           await()
               .atMost(Duration.ofSeconds(30))
-              .until(() -> reconcileFailed(harness).get(0).getCount() > first.getCount());
+              .untilAsserted(
+                  () ->
+                      assertThat(reconcileFailed(harness))
+                          .as("the Event the first operator counted to %d", first.getCount())
+                          .singleElement()
+                          .satisfies(
+                              e -> assertThat(e.getCount()).isGreaterThan(first.getCount())));
           assertThat(reconcileFailed(harness)).hasSize(1);
           assertThat(reconcileFailed(harness).get(0).getMetadata().getName())
               .isEqualTo(first.getMetadata().getName());
@@ -130,6 +138,59 @@ class StatusAndEventsIT {
         .as("the verbs RbacIT leaves to this test, granted by deploy/rbac")
         .contains("core/events:patch 200", "core/events:get 200")
         .noneMatch(e -> e.endsWith(" 403"));
+  }
+
+  /**
+   * Events explain a status that was written: while the server refuses status writes, reconciling
+   * repeats, but the "Created" event is published once, after the write that finally succeeds.
+   */
+  @Test
+  void eventsArePublishedOnlyAfterTheirStatusIsWritten() throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
+        OperatorHarness harness = OperatorHarness.throughProxy("events-it", proxy)) {
+      proxy.failWritesTo("/mlwebservices/announced/status");
+      harness.apply(MLWebServiceOperatorIT.service("announced", "replicas: 1"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(proxy.injectedFaults())
+                      .as("status writes refused at the proxy")
+                      .isGreaterThanOrEqualTo(4));
+      proxy.clear();
+      harness.awaitCondition(
+          "announced", StatusConditions.READY, "True", "Available", Duration.ofSeconds(90));
+      assertThat(harness.eventsFor("announced"))
+          .as("events of the MLWebService")
+          .filteredOn(e -> "Created".equals(e.getReason()))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getCount()).as("count of %s", e.getMessage()).isEqualTo(1));
+    }
+  }
+
+  /** A conflict on every retry is no longer ordinary concurrency: it becomes a Warning. */
+  @Test
+  void aConflictThatRepeatsOnEveryRetryIsReported() throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
+        OperatorHarness harness = OperatorHarness.throughProxy("events-it", proxy)) {
+      proxy.failWritesTo("/deployments/fought", 409);
+      harness.apply(MLWebServiceOperatorIT.service("fought", "replicas: 1"));
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .untilAsserted(
+              () ->
+                  assertThat(harness.eventsFor("fought"))
+                      .as("events of the MLWebService while every Deployment write is a 409")
+                      .anySatisfy(
+                          e -> {
+                            assertThat(e.getType()).isEqualTo("Warning");
+                            assertThat(e.getReason()).isEqualTo("ReconcileFailed");
+                            assertThat(e.getMessage()).contains("conflicts on every retry");
+                          }));
+      proxy.clear();
+      harness.awaitCondition(
+          "fought", StatusConditions.READY, "True", "Available", Duration.ofSeconds(120));
+    }
   }
 
   private static List<Event> reconcileFailed(OperatorHarness harness) {

@@ -59,6 +59,7 @@ public final class FaultProxy implements AutoCloseable {
   private volatile int writeFailureCode;
   private volatile Duration delay = Duration.ZERO;
   private volatile String blockedPath;
+  private volatile int blockedCode = 500;
 
   private final LocalCluster cluster;
 
@@ -103,6 +104,12 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Refuses, with 500, every write whose path contains {@code pathPart} (an object held back). */
   public void failWritesTo(String pathPart) {
+    failWritesTo(pathPart, 500);
+  }
+
+  /** Refuses every write whose path contains {@code pathPart} with this status code. */
+  public void failWritesTo(String pathPart, int code) {
+    blockedCode = code;
     blockedPath = pathPart;
   }
 
@@ -153,7 +160,7 @@ public final class FaultProxy implements AutoCloseable {
           && blocked != null
           && exchange.getRequestURI().getPath().contains(blocked)) {
         injected.incrementAndGet();
-        refuse(exchange, 500);
+        refuse(exchange, blockedCode);
         return;
       }
       if (WRITES.contains(method) && ThreadLocalRandom.current().nextDouble() < writeFailureShare) {

@@ -67,6 +67,18 @@ public final class LocalCluster {
         "-k",
         REPO.resolve("crds/manifests").toString());
     kubectl("wait", "--for=condition=Established", "crd/mlwebservices.mlws.io", "--timeout=60s");
+    // Established is not served yet: on a fresh cluster the resource's storage may still be
+    // initialising, and the first list answers 429 "storage is (re)initializing".
+    org.awaitility.Awaitility.await("mlwebservices served by the API server")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              Kubectl.Result listed = tryKubectl("get", "mlwebservices", "-A", "-o", "name");
+              if (listed.exitCode() != 0) {
+                throw new AssertionError("kubectl get mlwebservices -A: " + listed.output());
+              }
+            });
     try (KubernetesClient admin = admin()) {
       if (admin.namespaces().withName(OPERATOR_NAMESPACE).get() == null) {
         admin
@@ -88,6 +100,28 @@ public final class LocalCluster {
         OPERATOR_NAMESPACE,
         "-k",
         REPO.resolve("deploy/rbac").toString());
+  }
+
+  /** The real node's name; its InternalIP is the bridge's address, which pods reach. */
+  public static final String REAL_NODE = "mlws-node-0";
+
+  /**
+   * Builds the operator and scorer images from their Dockerfiles and loads them into the real node
+   * ({@code local-cluster/cluster images}); returns their references, operator then scorer.
+   */
+  public List<String> buildImages() {
+    List<String> lines = run(Duration.ofMinutes(20), SCRIPT.toString(), "images");
+    return lines.subList(lines.size() - 2, lines.size());
+  }
+
+  /** The address of the bridge the real node's pods live on (the node's InternalIP). */
+  public String bridgeAddress() {
+    return kubectl(
+        "get",
+        "node",
+        REAL_NODE,
+        "-o",
+        "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}");
   }
 
   public Path kubeconfig() {
@@ -213,13 +247,40 @@ public final class LocalCluster {
         Map.of(io.mlws.operator.telemetry.ConnectionStringSecrets.LABEL, "true"));
   }
 
-  /** Creates a namespace of its own for one test class. */
+  /**
+   * Pods of these namespaces go to the fake kwok Node, which is tainted against everything else:
+   * the API server's PodNodeSelector and PodTolerationRestriction admission add the selector and
+   * the toleration to every pod created there, so the tests' own manifests need neither.
+   */
+  private static final Map<String, String> ON_KWOK =
+      Map.of(
+          "scheduler.alpha.kubernetes.io/node-selector",
+          "type=kwok",
+          "scheduler.alpha.kubernetes.io/defaultTolerations",
+          "[{\"key\":\"kwok.x-k8s.io/node\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]");
+
+  /** Creates a namespace of its own for one test class; its pods run on the fake kwok Node. */
   public String createNamespace(String prefix) {
+    return createNamespace(prefix, ON_KWOK);
+  }
+
+  /** Creates a namespace whose pods run on the real node: containers really start there. */
+  public String createNamespaceOnTheRealNode(String prefix) {
+    return createNamespace(prefix, Map.of());
+  }
+
+  private String createNamespace(String prefix, Map<String, String> annotations) {
     String name = prefix + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
     try (KubernetesClient admin = admin()) {
       admin
           .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withAnnotations(annotations)
+                  .endMetadata()
+                  .build())
           .create();
       // The service-account controller gives each namespace its default ServiceAccount; pods wait
       // for it.

@@ -2,23 +2,29 @@ package io.mlws.operator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.Kubectl;
+import io.mlws.operator.cluster.CaptureProcess;
 import io.mlws.operator.cluster.LocalCluster;
-import io.mlws.operator.cluster.OperatorJar;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,27 +33,46 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * End to end with the manifests users apply: install deploy/default, deploy a sample, wait for
- * Ready, score through the Service, toggle telemetry and data collection, clean up.
+ * mlws as it ships, on real pods: the images built from our Dockerfiles, installed with
+ * deploy/local, the operator running in its pod as its ServiceAccount with leader election, every
+ * sample Ready with containers really started on the local cluster's real node, requests through a
+ * Service's ClusterIP and through port-forward, and the telemetry toggle end to end: envelopes from
+ * the real agent in the pods at a capture server on the node's bridge.
  *
- * <p>By default on the local control plane (local-cluster/): there the operator's own Deployment
- * becomes Available as a kwok pod, which proves only that it schedules, so the operator itself runs
- * as the packaged jar (as its ServiceAccount), and the scoring step, which needs a container
- * runtime, is skipped with that reason. With {@code -Dmlws.e2e=true} it runs on the cluster of the
- * current kubeconfig context (kind, AKS, any; the README says which images it needs) and fails when
- * no cluster answers there.
+ * <p>With {@code -Dmlws.e2e=true} it runs on the cluster of the current kubeconfig context (kind,
+ * AKS, any) with deploy/default and the images named by {@code -Dmlws.e2e.operatorImage} and {@code
+ * -Dmlws.e2e.scorerImage}, and fails when no cluster answers there; the steps that need the local
+ * node's bridge (ClusterIP from this machine, the capture server) are skipped there.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterE2E {
-  static final Path DEPLOY = Path.of("../deploy");
-  static final String NS = System.getProperty("mlws.e2e.namespace", "mlws-e2e");
+  static final Path DEPLOY = LocalCluster.REPO.resolve("deploy");
   static final boolean REAL_CLUSTER = Boolean.getBoolean("mlws.e2e");
+  static final String IKEY = "e2e0c0de-0000-4000-8000-00000000e2e0";
+  static final int REQUESTS = 20;
+
+  /**
+   * The eight dimensions of a model_data_collection trace, as Azure ML's data collector names them.
+   */
+  static final List<String> DIMENSIONS =
+      List.of(
+          "Request Id",
+          "Client Request Id",
+          "Container Id",
+          "Service Name",
+          "Workspace Name",
+          "Models",
+          "Input",
+          "Prediction");
+
+  static final HttpClient HTTP = HttpClient.newHttpClient();
   static KubernetesClient client;
   static Path kubeconfig;
-  static Process operatorJar;
+  static String ns;
+  static CaptureProcess capture;
 
   @BeforeAll
-  static void connect() throws Exception {
+  static void connect() {
     if (REAL_CLUSTER) {
       client = new KubernetesClientBuilder().build();
       try {
@@ -65,179 +90,394 @@ class ClusterE2E {
                 + root,
             e);
       }
+      ns = System.getProperty("mlws.e2e.namespace", "mlws-e2e");
+      client
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(ns)
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
     } else {
       LocalCluster cluster = LocalCluster.shared();
       kubeconfig = cluster.kubeconfig();
       client = cluster.admin();
+      ns = cluster.createNamespaceOnTheRealNode("e2e");
     }
   }
 
   @AfterAll
   static void cleanUp() throws Exception {
-    if (operatorJar != null) {
-      operatorJar.destroy();
-      operatorJar.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    if (capture != null) {
+      capture.close();
     }
     if (client == null) {
       return;
     }
-    kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=false");
+    kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=120s");
     if (!REAL_CLUSTER) {
       // The CRD and RBAC stay: the other tests on the local control plane use them.
       kubectl("-n", "mlws-system", "delete", "deployment/mlws-operator", "--ignore-not-found");
     } else if (!Boolean.getBoolean("mlws.e2e.keepOperator")) {
-      kubectl(
-          "delete",
-          "-k",
-          DEPLOY.resolve("default").toString(),
-          "--ignore-not-found",
-          "--wait=false");
+      kubectl("delete", "-k", DEPLOY.resolve("default").toString(), "--ignore-not-found");
     }
     client.close();
   }
 
   @Test
   @Order(1)
-  void installsTheOperator() throws Exception {
-    assertThat(kubectl("apply", "--server-side", "-k", DEPLOY.resolve("default").toString()))
-        .contains("serverside-applied");
-    String image = System.getProperty("mlws.e2e.operatorImage");
-    if (image != null) {
-      kubectl("-n", "mlws-system", "set", "image", "deployment/mlws-operator", "operator=" + image);
+  void theOperatorRunsInItsPodFromTheImageOurDockerfileBuilds() throws Exception {
+    if (REAL_CLUSTER) {
+      kubectl("apply", "--server-side", "-k", DEPLOY.resolve("default").toString());
+      String image = System.getProperty("mlws.e2e.operatorImage");
+      if (image != null) {
+        kubectl(
+            "-n", "mlws-system", "set", "image", "deployment/mlws-operator", "operator=" + image);
+      }
+      String scorer = System.getProperty("mlws.e2e.scorerImage");
+      if (scorer != null) {
+        kubectl(
+            "-n",
+            "mlws-system",
+            "set",
+            "env",
+            "deployment/mlws-operator",
+            "MLWS_SCORER_IMAGE=" + scorer);
+      }
+    } else {
+      assertThat(LocalCluster.shared().buildImages())
+          .containsExactly("mlws.local/operator:local", "mlws.local/scorer:local");
+      assertThat(kubectl("apply", "--server-side", "-k", DEPLOY.resolve("local").toString()))
+          .contains("deployment.apps/mlws-operator serverside-applied");
     }
     kubectl("-n", "mlws-system", "rollout", "status", "deployment/mlws-operator", "--timeout=5m");
+
+    Pod operator =
+        client
+            .pods()
+            .inNamespace("mlws-system")
+            .withLabel("app.kubernetes.io/name", "mlws-operator")
+            .list()
+            .getItems()
+            .stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .filter(p -> "Running".equals(p.getStatus().getPhase()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("mlws-operator");
     if (!REAL_CLUSTER) {
-      // The Deployment above is a kwok pod: scheduled, never run. The operator runs here instead.
-      Path home = java.nio.file.Files.createTempDirectory("mlws-e2e");
-      operatorJar =
-          OperatorJar.start(
-              LocalCluster.shared(),
-              home,
-              java.util.Map.of("MLWS_HEALTH_PORT", "0", "MLWS_WATCH_NAMESPACES", NS));
+      assertThat(operator.getSpec().getNodeName()).isEqualTo(LocalCluster.REAL_NODE);
+      assertThat(operator.getSpec().getContainers().get(0).getImage())
+          .isEqualTo("mlws.local/operator:local");
     }
+    await("the operator pod holds the leader Lease")
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client.leases().inNamespace("mlws-system").list().getItems().stream()
+                            .map(l -> l.getSpec().getHolderIdentity())
+                            .toList())
+                    .as("holders of the Leases in mlws-system")
+                    .contains(operator.getMetadata().getName()));
   }
 
   @Test
   @Order(2)
-  void servesASampleAndScoresThroughTheService() throws Exception {
-    if (client.namespaces().withName(NS).get() == null) {
-      client
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .create();
-    }
-    kubectl("-n", NS, "apply", "-f", DEPLOY.resolve("samples/iris-basic.yaml").toString());
-    String scorerImage = System.getProperty("mlws.e2e.scorerImage");
-    if (scorerImage != null) {
-      kubectl(
-          "-n",
-          NS,
-          "patch",
-          "mlws",
-          "iris",
-          "--type",
-          "merge",
-          "-p",
-          "{\"spec\":{\"image\":\"" + scorerImage + "\"}}");
-    }
-    kubectl("-n", NS, "wait", "--for=condition=Ready", "mlws/iris", "--timeout=10m");
-    assertThat(kubectl("-n", NS, "get", "mlws", "iris")).contains("2/2");
-    assumeTrue(
-        REAL_CLUSTER,
-        "scoring through the Service needs a container runtime; local-cluster's kwok pods run none");
+  void everySampleIsReadyWithItsContainersStartedOnTheNode() throws Exception {
+    kubectl("-n", ns, "apply", "-k", DEPLOY.resolve("samples").toString());
+    kubectl("-n", ns, "wait", "--for=condition=Ready", "mlws", "--all", "--timeout=5m");
 
-    int port = freePort();
-    Process forward =
-        new ProcessBuilder(
-                Kubectl.binary().toString(), "-n", NS, "port-forward", "svc/iris", port + ":80")
-            .redirectErrorStream(true)
-            .start();
-    try {
-      await()
-          .atMost(Duration.ofMinutes(1))
-          .ignoreExceptions()
-          .until(() -> score(port).statusCode() == 200);
-      assertThat(score(port).body()).contains("predictions");
-    } finally {
-      forward.destroy();
+    List<Pod> pods = client.pods().inNamespace(ns).list().getItems();
+    Set<String> services =
+        client.resources(MLWebService.class).inNamespace(ns).list().getItems().stream()
+            .map(m -> m.getMetadata().getName())
+            .collect(Collectors.toSet());
+    assertThat(services)
+        .containsExactlyInAnyOrder("iris", "iris-insights", "iris-collect", "sklearn-logreg");
+    for (String service : services) {
+      assertThat(pods)
+          .as("pods of %s", service)
+          .anySatisfy(
+              pod -> {
+                assertThat(pod.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/instance", service);
+                assertThat(pod.getStatus().getContainerStatuses())
+                    .singleElement()
+                    .satisfies(
+                        c -> {
+                          assertThat(c.getReady()).as("ready").isTrue();
+                          assertThat(c.getState().getRunning()).as("running").isNotNull();
+                        });
+                if (!REAL_CLUSTER) {
+                  assertThat(pod.getSpec().getNodeName()).isEqualTo(LocalCluster.REAL_NODE);
+                }
+              });
     }
   }
 
   @Test
   @Order(3)
-  void togglesTelemetryAndDataCollection() throws Exception {
-    kubectl("-n", NS, "apply", "-f", DEPLOY.resolve("samples/appinsights-secret.yaml").toString());
-    kubectl(
-        "-n",
-        NS,
-        "patch",
-        "mlws",
-        "iris",
-        "--type",
-        "merge",
-        "-p",
-        "{\"spec\":{\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"appinsights\"}}}}");
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(() -> kubectl("-n", NS, "get", "mlws", "iris").contains("Enabled"));
-    kubectl("-n", NS, "wait", "--for=condition=Ready", "mlws/iris", "--timeout=5m");
-    var env =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(NS)
-            .withName("iris")
-            .get()
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getEnv();
-    assertThat(env).anySatisfy(e -> assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS"));
+  void scoresThroughTheClusterIpAndThroughPortForward() throws Exception {
+    int port = freePort();
+    Process forward =
+        new ProcessBuilder(
+                Kubectl.binary().toString(),
+                "--kubeconfig",
+                kubeconfigPath(),
+                "-n",
+                ns,
+                "port-forward",
+                "svc/iris",
+                port + ":80")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String forwarded = "http://127.0.0.1:" + port;
+      await("port-forward to svc/iris answers /score")
+          .atMost(Duration.ofMinutes(1))
+          .ignoreExceptions()
+          .until(() -> score(forwarded).statusCode() == 200);
+      assertThat(score(forwarded).body()).contains("\"predictions\":[\"setosa\"]");
+      assertThat(infer(forwarded).body()).contains("\"outputs\"");
+    } finally {
+      forward.destroy();
+    }
 
-    kubectl(
-        "-n",
-        NS,
-        "patch",
-        "mlws",
-        "iris",
-        "--type",
-        "merge",
-        "-p",
-        "{\"spec\":{\"dataCollection\":{\"enabled\":true}}}");
-    await()
-        .atMost(Duration.ofMinutes(1))
-        .until(
+    assumeFalse(REAL_CLUSTER, "a ClusterIP is reachable from this machine only on the local node");
+    String clusterIp = "http://" + clusterIp("iris");
+    assertThat(score(clusterIp).statusCode()).isEqualTo(200);
+    assertThat(score(clusterIp).body()).contains("\"predictions\":[\"setosa\"]");
+    HttpResponse<String> v2 = infer(clusterIp);
+    assertThat(v2.statusCode()).as(v2.body()).isEqualTo(200);
+    assertThat(v2.body()).contains("\"name\":\"label\"");
+    HttpResponse<String> sklearn = score("http://" + clusterIp("sklearn-logreg"));
+    assertThat(sklearn.statusCode()).as(sklearn.body()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(4)
+  void telemetryTurnedOnAndOffEndToEnd() throws Exception {
+    assumeFalse(REAL_CLUSTER, "the capture server listens on the local node's bridge");
+    LocalCluster cluster = LocalCluster.shared();
+    capture =
+        CaptureProcess.start(cluster.bridgeAddress(), Files.createTempDirectory("e2e-capture"));
+    cluster.createConnectionStringSecret(ns, "capture", capture.connectionString(IKEY));
+    String base = "http://" + clusterIp("iris");
+
+    long on =
+        patch(
+            "{\"spec\":{\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"capture\"}},"
+                + "\"dataCollection\":{\"enabled\":true,\"samplingPercentage\":100}}}");
+    awaitReadyAt(on);
+    assertThat(runningPods("iris"))
+        .allSatisfy(
+            p ->
+                assertThat(p.getSpec().getContainers().get(0).getEnv())
+                    .anySatisfy(e -> assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS")));
+
+    List<String> ids = scoreMany(base, REQUESTS);
+    await(
+            "a RequestData and a model_data_collection trace for each of the "
+                + REQUESTS
+                + " requests")
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              assertThat(requestIds(capture.envelopes()))
+                  .as("request ids of RequestData")
+                  .containsAll(ids);
+              assertThat(collectedRequestIds(capture.envelopes()))
+                  .as("Request Id of model_data_collection traces")
+                  .containsAll(ids);
+            });
+    for (JsonNode trace : collections(capture.envelopes())) {
+      List<String> dimensions = new ArrayList<>();
+      trace.at("/data/baseData/properties").fieldNames().forEachRemaining(dimensions::add);
+      assertThat(dimensions).as("dimensions of %s", trace).containsAll(DIMENSIONS);
+    }
+
+    // Data collection's sampling is read from the settings file the kubelet projects: the running
+    // pods apply it, without a restart, once the kubelet has caught up.
+    Set<String> podsBefore = podNames("iris");
+    long sampledOut = patch("{\"spec\":{\"dataCollection\":{\"samplingPercentage\":0}}}");
+    awaitReadyAt(sampledOut);
+    await("a batch of requests with no model_data_collection trace (the kubelet's ConfigMap delay)")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(5))
+        .until(() -> batchWithoutCollections(base));
+    assertThat(podNames("iris")).as("the same pods, not restarted").isEqualTo(podsBefore);
+    assertThat(runningPods("iris"))
+        .allSatisfy(
+            p ->
+                assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero());
+
+    long off = patch("{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
+    awaitReadyAt(off);
+    await("only pods without the agent remain")
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
             () ->
-                client
-                    .resources(MLWebService.class)
-                    .inNamespace(NS)
-                    .withName("iris")
-                    .get()
-                    .getStatus()
-                    .getDataCollection()
-                    .name()
-                    .equals("ENABLED"));
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace(ns)
+                            .withLabel("app.kubernetes.io/instance", "iris")
+                            .list()
+                            .getItems())
+                    .as("pods of iris")
+                    .allSatisfy(
+                        p ->
+                            assertThat(p.getSpec().getContainers().get(0).getEnv())
+                                .noneSatisfy(
+                                    e -> assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS"))));
+    int settled = awaitQuiet();
+    scoreMany(base, REQUESTS);
+    // A window, not a synchronisation: the agent exports every 5 s; 12 s without a new envelope.
+    Thread.sleep(12_000);
+    assertThat(capture.envelopes().size())
+        .as("envelopes after telemetry was turned off")
+        .isEqualTo(settled);
 
-    kubectl(
-        "-n",
-        NS,
-        "patch",
-        "mlws",
-        "iris",
-        "--type",
-        "merge",
-        "-p",
-        "{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
+    assertConnectionStringOnlyInTheSecretAndThePods();
+  }
+
+  private void assertConnectionStringOnlyInTheSecretAndThePods() throws Exception {
+    for (String kind :
+        List.of("configmaps", "deployments", "replicasets", "mlwebservices", "events", "pods")) {
+      assertThat(kubectl("-n", ns, "get", kind, "-o", "json")).as(kind).doesNotContain(IKEY);
+    }
+    assertThat(kubectl("-n", "mlws-system", "logs", "deployment/mlws-operator"))
+        .doesNotContain(IKEY);
+    assertThat(kubectl("-n", ns, "logs", "deployment/iris")).doesNotContain(IKEY);
+    assertThat(
+            kubectl(
+                "-n", ns, "get", "secret", "capture", "-o", "jsonpath={.data.connection-string}"))
+        .isNotEmpty();
+  }
+
+  /** Patches the iris sample; returns the generation the server gave the change. */
+  static long patch(String json) throws Exception {
+    kubectl("-n", ns, "patch", "mlws", "iris", "--type", "merge", "-p", json);
+    return client
+        .resources(MLWebService.class)
+        .inNamespace(ns)
+        .withName("iris")
+        .get()
+        .getMetadata()
+        .getGeneration();
+  }
+
+  static void awaitReadyAt(long generation) {
+    await("iris Ready at generation " + generation)
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              MLWebService mlws =
+                  client.resources(MLWebService.class).inNamespace(ns).withName("iris").get();
+              assertThat(mlws.getStatus().getObservedGeneration())
+                  .isGreaterThanOrEqualTo(generation);
+              assertThat(mlws.getStatus().getConditions())
+                  .as("conditions of iris")
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("Ready");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                      });
+            });
+  }
+
+  /** Sends a batch and says whether all its requests arrived and none of them was collected. */
+  static boolean batchWithoutCollections(String base) throws Exception {
+    List<String> ids = scoreMany(base, 10);
     await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> requestIds(capture.envelopes()).containsAll(ids));
+    Thread.sleep(1_000);
+    return collectedRequestIds(capture.envelopes()).stream().noneMatch(ids::contains);
+  }
+
+  /** Waits until no envelope has arrived for three export intervals (at most two minutes). */
+  static int awaitQuiet() throws Exception {
+    int[] last = {-1};
+    await("the capture server quiet for 15 s")
         .atMost(Duration.ofMinutes(2))
-        .until(() -> kubectl("-n", NS, "get", "mlws", "iris").contains("Disabled"));
-    kubectl("-n", NS, "wait", "--for=condition=Ready", "mlws/iris", "--timeout=5m");
+        .pollInterval(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              int now = capture.envelopes().size();
+              boolean quiet = now == last[0];
+              last[0] = now;
+              return quiet;
+            });
+    return last[0];
+  }
+
+  static List<String> scoreMany(String base, int count) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      HttpResponse<String> response = score(base);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      ids.add(response.headers().firstValue("x-ms-request-id").orElseThrow());
+    }
+    return ids;
+  }
+
+  static List<JsonNode> collections(List<JsonNode> envelopes) {
+    return envelopes.stream()
+        .filter(e -> "MessageData".equals(e.at("/data/baseType").asText()))
+        .filter(e -> "model_data_collection".equals(e.at("/data/baseData/message").asText()))
+        .toList();
+  }
+
+  static Set<String> collectedRequestIds(List<JsonNode> envelopes) {
+    return collections(envelopes).stream()
+        .map(e -> e.at("/data/baseData/properties/Request Id").asText())
+        .collect(Collectors.toSet());
+  }
+
+  /** The scorer's request ids (x-ms-request-id) of the /score RequestData envelopes. */
+  static Set<String> requestIds(List<JsonNode> envelopes) {
+    return envelopes.stream()
+        .filter(e -> "RequestData".equals(e.at("/data/baseType").asText()))
+        .filter(e -> e.at("/data/baseData/name").asText().equals("POST /score"))
+        .map(e -> e.at("/data/baseData/properties/Request Id").asText())
+        .collect(Collectors.toSet());
+  }
+
+  static List<Pod> runningPods(String service) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel("app.kubernetes.io/instance", service)
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  static Set<String> podNames(String service) {
+    return runningPods(service).stream()
+        .map(p -> p.getMetadata().getName())
+        .collect(Collectors.toSet());
+  }
+
+  static String clusterIp(String service) {
+    return client.services().inNamespace(ns).withName(service).get().getSpec().getClusterIP();
   }
 
   static String kubectl(String... args) throws IOException, InterruptedException {
     return Kubectl.run(kubeconfig, Duration.ofMinutes(10), args);
+  }
+
+  static String kubeconfigPath() {
+    return kubeconfig != null
+        ? kubeconfig.toString()
+        : System.getenv()
+            .getOrDefault("KUBECONFIG", System.getProperty("user.home") + "/.kube/config");
   }
 
   static int freePort() throws IOException {
@@ -246,13 +486,26 @@ class ClusterE2E {
     }
   }
 
-  static HttpResponse<String> score(int port) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/score"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"data\": [[5.1, 3.5, 1.4, 0.2]]}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+  static HttpResponse<String> score(String base) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + "/score"))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"data\": [[5.1, 3.5, 1.4, 0.2]]}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> infer(String base) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + "/v2/models/iris/infer"))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,4],\"datatype\":\"FP32\","
+                        + "\"data\":[5.1,3.5,1.4,0.2]}]}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

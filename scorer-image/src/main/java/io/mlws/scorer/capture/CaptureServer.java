@@ -45,8 +45,15 @@ public final class CaptureServer implements AutoCloseable {
    * Listens on 127.0.0.1:{@code port} (0 for any free port); prints envelopes when given a stream.
    */
   public static CaptureServer start(int port, PrintStream printer) throws IOException {
-    HttpServer http =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    return start(InetAddress.getLoopbackAddress(), port, printer);
+  }
+
+  /**
+   * Listens on one address of this machine, e.g. the local cluster's bridge, which its pods reach.
+   */
+  public static CaptureServer start(InetAddress address, int port, PrintStream printer)
+      throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 0);
     CaptureServer capture = new CaptureServer(http, printer);
     http.createContext("/", capture::handle);
     http.setExecutor(Executors.newFixedThreadPool(4));
@@ -65,7 +72,8 @@ public final class CaptureServer implements AutoCloseable {
 
   /** The same, with a given instrumentation key (a distinctive one lets a test look for leaks). */
   public String connectionString(String instrumentationKey) {
-    String base = "http://127.0.0.1:" + port() + "/";
+    String base =
+        "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port() + "/";
     return "InstrumentationKey="
         + instrumentationKey
         + ";IngestionEndpoint="
@@ -183,9 +191,10 @@ public final class CaptureServer implements AutoCloseable {
 
   /**
    * Runs the capture server alone: {@code java -cp scorer.jar io.mlws.scorer.capture.CaptureServer
-   * [port] [--quiet] [--status N] [--delay-ms N] [--dump FILE]}. It prints what arrives unless
-   * quiet; --status and --delay-ms play an ingestion outage for load tests; --dump writes every
-   * envelope to FILE as a JSON line (the peer benchmark counts them there).
+   * [port] [--bind ADDRESS] [--quiet] [--status N] [--delay-ms N] [--dump FILE]}. It prints what
+   * arrives unless quiet; --bind listens on ADDRESS instead of 127.0.0.1 (the local cluster's
+   * bridge, for pods); --status and --delay-ms play an ingestion outage for load tests; --dump
+   * writes every envelope to FILE as a JSON line (the peer benchmark counts them there).
    */
   public static void main(String[] args) throws IOException, InterruptedException {
     int port = 0;
@@ -193,16 +202,18 @@ public final class CaptureServer implements AutoCloseable {
     int status = 200;
     long delay = 0;
     String dumpFile = null;
+    InetAddress bind = InetAddress.getLoopbackAddress();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quiet" -> quiet = true;
         case "--status" -> status = Integer.parseInt(args[++i]);
         case "--delay-ms" -> delay = Long.parseLong(args[++i]);
         case "--dump" -> dumpFile = args[++i];
+        case "--bind" -> bind = InetAddress.getByName(args[++i]);
         default -> port = Integer.parseInt(args[i]);
       }
     }
-    CaptureServer capture = start(port, quiet ? null : System.out);
+    CaptureServer capture = start(bind, port, quiet ? null : System.out);
     capture.answerTrackWith(status);
     capture.delayTrack(Duration.ofMillis(delay));
     if (dumpFile != null) {
@@ -210,7 +221,11 @@ public final class CaptureServer implements AutoCloseable {
           new PrintStream(new java.io.FileOutputStream(dumpFile), true, StandardCharsets.UTF_8));
     }
     System.out.println(
-        "capturing Application Insights telemetry on http://127.0.0.1:" + capture.port() + "/");
+        "capturing Application Insights telemetry on http://"
+            + bind.getHostAddress()
+            + ":"
+            + capture.port()
+            + "/");
     System.out.println("connection string: " + capture.connectionString());
     Thread.currentThread().join();
   }

@@ -235,7 +235,7 @@ class ConverterModelsTest {
     JsonNode expected = doc.get("expected");
     switch (doc.get("kind").asText()) {
       case "classifier" -> {
-        assertThat(texts(answer.get("predictions"))).isEqualTo(texts(expected.get("predictions")));
+        assertSameValues(answer.get("predictions"), expected.get("predictions"));
         JsonNode classes = expected.get("classes");
         for (int r = 0; r < expected.get("probabilities").size(); r++) {
           for (int c = 0; c < classes.size(); c++) {
@@ -262,7 +262,7 @@ class ConverterModelsTest {
     answer.get("outputs").forEach(o -> outputs.put(o.get("name").asText(), o));
     if (model.kind() instanceof ModelKind.Classifier c) {
       JsonNode labels = outputs.get(c.labelOutput().orElse("label"));
-      assertThat(texts(labels.get("data"))).isEqualTo(texts(expected.get("predictions")));
+      assertSameValues(labels.get("data"), expected.get("predictions"));
       c.scoreOutput()
           .ifPresent(
               s -> assertClose(outputs.get(s).get("data"), flatten(expected.get("probabilities"))));
@@ -296,10 +296,28 @@ class ConverterModelsTest {
     assertThat(got.asText()).isEqualTo(want.asText());
   }
 
-  static List<String> texts(JsonNode array) {
-    List<String> texts = new ArrayList<>();
-    array.forEach(v -> texts.add(v.isBoolean() ? v.toString() : v.asText()));
-    return texts;
+  /**
+   * Labels compared as JSON values with their types: the integer 0 is not the string "0", so an
+   * answer that turned int64 labels into text (or class names into numbers) fails.
+   */
+  static void assertSameValues(JsonNode got, JsonNode want) {
+    assertThat(got.isArray()).as(got + " vs " + want).isTrue();
+    assertThat(got.size()).as(got + " vs " + want).isEqualTo(want.size());
+    for (int i = 0; i < want.size(); i++) {
+      JsonNode g = got.get(i);
+      JsonNode w = want.get(i);
+      assertThat(g.getNodeType())
+          .as("type of item %d: %s vs %s", i, got, want)
+          .isEqualTo(w.getNodeType());
+      if (w.isIntegralNumber()) {
+        assertThat(g.isIntegralNumber())
+            .as("item %d of %s is an integer like %s", i, got, want)
+            .isTrue();
+        assertThat(g.longValue()).as("item %d: %s vs %s", i, got, want).isEqualTo(w.longValue());
+      } else {
+        assertThat(g).as("item %d: %s vs %s", i, got, want).isEqualTo(w);
+      }
+    }
   }
 
   static ArrayNode shapeOf(JsonNode nested) {

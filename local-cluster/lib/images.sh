@@ -1,0 +1,70 @@
+# Sourced by local-cluster/cluster: `cluster images` builds the operator and scorer images from their own
+# Dockerfiles with buildah (the files a user builds with `docker build`), on a JRE base image made from
+# Debian's packages (no registry is reachable here), and imports them into the real node's containerd.
+
+operator_image=mlws.local/operator:local
+scorer_image=mlws.local/scorer:local
+pause_image=mlws.local/pause:${KUBERNETES_VERSION}
+
+buildah_() { buildah --storage-driver "${MLWS_BUILDAH_DRIVER:-vfs}" --root "$cache/buildah/root" \
+  --runroot "$state/buildah-run" "$@"; }
+
+# A JRE image from Debian's packages, once per suite: mmdebstrap writes the root file system, buildah makes
+# it an image.
+jre_base_image() {
+  local ref="mlws.local/jre-base:${JRE_BASE_SUITE}-17"
+  if ! buildah_ inspect --type image "$ref" >/dev/null 2>&1; then
+    say "making the JRE base image from Debian's packages (once; about a minute)"
+    local dir; dir=$(mktemp -d "$cache/jre-base.XXXX")
+    mmdebstrap --quiet --variant=essential --include=openjdk-17-jre-headless,passwd \
+      --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+      "$JRE_BASE_SUITE" "$dir/rootfs.tar" http://deb.debian.org/debian >&2
+    local ctr; ctr=$(buildah_ from scratch)
+    buildah_ add "$ctr" "$dir/rootfs.tar" / >/dev/null
+    buildah_ config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr"
+    buildah_ commit --quiet --rm "$ctr" "$ref" >/dev/null
+    rm -rf "$dir"
+  fi
+  echo "$ref"
+}
+
+# The pod sandbox image: Kubernetes' pause program alone in an image.
+pause_image_archive() { # bin
+  local archive="$cache/images/pause-$(sha256sum "$1/pause" | cut -c1-12).tar"
+  if [ ! -s "$archive" ]; then
+    mkdir -p "$cache/images"
+    local ctr; ctr=$(buildah_ from scratch)
+    buildah_ copy "$ctr" "$1/pause" /pause >/dev/null
+    buildah_ config --entrypoint '["/pause"]' --user 65535:65535 "$ctr"
+    buildah_ commit --quiet --rm "$ctr" "$pause_image" >/dev/null
+    buildah_ push --quiet "$pause_image" "docker-archive:$archive.tmp:$pause_image" >/dev/null
+    mv "$archive.tmp" "$archive"
+  fi
+  echo "$archive"
+}
+
+build_image() { # ref module base
+  local ref=$1 module=$2 base=$3
+  say "building $ref from $module/Dockerfile"
+  buildah_ bud --quiet --isolation chroot --layers=false --build-arg "BASE=$base" -t "$ref" \
+    -f "$repo/$module/Dockerfile" "$repo/$module" >/dev/null
+  local archive="$state/images/${module}.tar"
+  mkdir -p "$state/images"
+  rm -f "$archive"
+  buildah_ push --quiet "$ref" "docker-archive:$archive:$ref" >/dev/null
+  ctr_ images import "$archive" >/dev/null
+  rm -f "$archive"
+}
+
+images() { # bin
+  local bin=$1
+  for jar in operator/target/operator.jar scorer-image/target/scorer.jar; do
+    [ -s "$repo/$jar" ] || { say "$jar is missing: build it first (mvn -B package -DskipTests)"; exit 1; }
+  done
+  alive containerd || { say "the node is not running: local-cluster/cluster up first"; exit 1; }
+  local base; base=$(jre_base_image)
+  build_image "$operator_image" operator "$base"
+  build_image "$scorer_image" scorer-image "$base"
+  echo "$operator_image"
+  echo "$scorer_image"
+}

@@ -1,0 +1,228 @@
+# Sourced by local-cluster/cluster: one real node, joined to the control plane: containerd with Debian's runc
+# and CNI plugins, the kubelet and kube-proxy (iptables mode), all built from the pinned modules. The traps of
+# this kind of machine are in shared/FACTS.md ("A real node"): cgroup v1, no CAP_SYS_RESOURCE, a node IP that
+# cannot be loopback, sysctls the kubelet changes.
+
+node_components=(containerd kubelet kube-proxy)
+
+node_kubeconfig() { # name user-cert
+  cat > "$state/$1.kubeconfig" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: mlws-local
+  cluster: {server: "https://$bridge_ip:$api_port", certificate-authority: "$state/pki/ca.crt"}
+users:
+- name: $1
+  user: {client-certificate: "$state/pki/$2.crt", client-key: "$state/pki/$2.key"}
+contexts:
+- name: $1
+  context: {cluster: mlws-local, user: $1}
+current-context: $1
+YAML
+}
+
+containerd_config() {
+  local c="$state/containerd"
+  mkdir -p "$c/root" "$c/state" "$state/cni/net.d" "$state/cni/ipam"
+  cat > "$c/config.toml" <<TOML
+version = 3
+root = "$c/root"
+state = "$c/state"
+[grpc]
+  address = "$c/containerd.sock"
+[ttrpc]
+  address = "$c/containerd.sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins.'io.containerd.grpc.v1.cri']
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+[plugins.'io.containerd.cri.v1.images'.pinned_images]
+  sandbox = "$pause_image"
+[plugins.'io.containerd.cri.v1.runtime']
+  # No CAP_SYS_RESOURCE here: runc cannot lower its own oom_score_adj (FACTS.md).
+  restrict_oom_score_adj = true
+  enable_selinux = false
+[plugins.'io.containerd.cri.v1.runtime'.cni]
+  bin_dirs = ["/usr/lib/cni"]
+  conf_dir = "$state/cni/net.d"
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
+  BinaryName = "/usr/sbin/runc"
+  SystemdCgroup = false
+TOML
+  cat > "$state/cni/net.d/10-mlws.conflist" <<JSON
+{
+  "cniVersion": "1.0.0",
+  "name": "mlws-local",
+  "plugins": [
+    {
+      "type": "bridge", "bridge": "$bridge", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+      "ipam": {
+        "type": "host-local", "dataDir": "$state/cni/ipam",
+        "ranges": [[{"subnet": "$pod_cidr", "gateway": "$bridge_ip"}]],
+        "routes": [{"dst": "0.0.0.0/0"}]
+      }
+    }
+  ]
+}
+JSON
+}
+
+kubelet_config() { # kubelet-port healthz-port
+  mkdir -p "$state/kubelet"
+  cat > "$state/kubelet/config.yaml" <<YAML
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $bridge_ip
+port: $1
+readOnlyPort: 0
+healthzBindAddress: 127.0.0.1
+healthzPort: $2
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: "$state/pki/ca.crt"}
+authorization: {mode: Webhook}
+# This VM is cgroup v1 (hybrid); the kubelet refuses v1 unless told.
+failCgroupV1: false
+cgroupDriver: cgroupfs
+containerRuntimeEndpoint: "unix://$state/containerd/containerd.sock"
+failSwapOn: false
+clusterDomain: cluster.local
+resolvConf: ""
+maxPods: 60
+serializeImagePulls: false
+# A shared CI machine's disk and memory are not this node's to defend: evict only in earnest.
+evictionHard: {memory.available: "200Mi", nodefs.available: "2%", imagefs.available: "2%", nodefs.inodesFree: "2%"}
+imageGCHighThresholdPercent: 99
+imageGCLowThresholdPercent: 98
+YAML
+}
+
+kube_proxy_config() { # healthz-port metrics-port
+  mkdir -p "$state/kube-proxy"
+  cat > "$state/kube-proxy/config.yaml" <<YAML
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: {kubeconfig: "$state/kube-proxy.kubeconfig"}
+hostnameOverride: $node_name
+mode: iptables
+clusterCIDR: $pod_cidr
+bindAddress: 127.0.0.1
+healthzBindAddress: 127.0.0.1:$1
+metricsBindAddress: 127.0.0.1:$2
+nodePortAddresses: ["$bridge_ip/32"]
+# Zero everywhere: kube-proxy then changes no conntrack sysctl of the host.
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s, udpTimeout: 0s, udpStreamTimeout: 0s}
+YAML
+}
+
+node_up() { # bin
+  local bin=$1 kubectl=("$1/kubectl" --kubeconfig "$kubeconfig")
+  node_kubeconfig node node; node_kubeconfig kube-proxy kube-proxy
+  containerd_config
+  say "starting containerd, then the kubelet and kube-proxy of $node_name ($bridge_ip)"
+  start containerd "$bin/containerd" --config "$state/containerd/config.toml"
+  wait_for containerd "$bin/ctr --address $state/containerd/containerd.sock version" 60
+  import_pause_image "$bin"
+  local kubelet_port healthz_port proxy_healthz proxy_metrics
+  kubelet_port=$(free_port); healthz_port=$(free_port); proxy_healthz=$(free_port); proxy_metrics=$(free_port)
+  kubelet_config "$kubelet_port" "$healthz_port"
+  kube_proxy_config "$proxy_healthz" "$proxy_metrics"
+  start kubelet "$bin/kubelet" --config "$state/kubelet/config.yaml" --kubeconfig "$state/node.kubeconfig" \
+    --root-dir "$state/kubelet/root" --cert-dir "$state/kubelet/pki" --hostname-override "$node_name" \
+    --node-ip "$bridge_ip" --node-labels "mlws.io/local-node=real" --v 1
+  start kube-proxy "$bin/kube-proxy" --config "$state/kube-proxy/config.yaml"
+  wait_for kubelet "curl -fsS http://127.0.0.1:$healthz_port/healthz" 60
+  wait_for kube-proxy "curl -fsS http://127.0.0.1:$proxy_healthz/healthz" 60
+  wait_for kubelet "${kubectl[*]} wait --for=condition=Ready node/$node_name --timeout=2s" 90
+  # Admission taints a new Node not-ready; no node-lifecycle controller runs here to lift it.
+  "${kubectl[@]}" taint nodes "$node_name" node.kubernetes.io/not-ready:NoSchedule- > /dev/null 2>&1 || true
+}
+
+import_pause_image() { # bin
+  ctr_ images import "$(pause_image_archive "$1")" > /dev/null
+}
+
+ctr_() { "$bin/ctr" --address "$state/containerd/containerd.sock" -n k8s.io "$@"; }
+
+# Stops the node so that nothing of it stays: its pods first (the kubelet tears their sandboxes and network
+# down), then the processes, then whatever a crash could have left: tasks, shims, mounts, network namespaces,
+# iptables chains of kube-proxy and the kubelet, the kubepods cgroups.
+node_down() { # bin
+  local bin=$1 kubectl=("$1/kubectl" --kubeconfig "$kubeconfig")
+  if alive kubelet && alive kube-apiserver && [ -f "$kubeconfig" ]; then
+    "${kubectl[@]}" cordon "$node_name" >/dev/null 2>&1 || true
+    "${kubectl[@]}" delete pods -A --field-selector "spec.nodeName=$node_name" --grace-period=5 \
+      --timeout=60s --wait=true >/dev/null 2>&1 || true
+    # The kubelet stops the sandboxes of deleted pods a moment later.
+    for _ in $(seq 1 60); do
+      [ -z "$(ctr_ tasks ls -q 2>/dev/null)" ] && break
+      sleep 0.5
+    done
+  fi
+  stop_component kube-proxy
+  stop_component kubelet
+  if alive containerd; then
+    for task in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks kill -s KILL "$task" >/dev/null 2>&1 || true; done
+    sleep 0.5
+    for task in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks delete -f "$task" >/dev/null 2>&1 || true; done
+  fi
+  stop_component containerd
+  # Shims outlive containerd by design; ours name our socket.
+  for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $state/containerd/containerd.sock" || true); do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  [ -x "$bin/kube-proxy" ] && "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  remove_kubelet_chains
+  unmount_under "$state"
+  remove_our_netns
+  remove_kubepods_cgroups
+}
+
+remove_kubelet_chains() {
+  local tool table chain
+  for tool in iptables ip6tables; do
+    for table in filter nat mangle; do
+      for chain in KUBE-FIREWALL KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT KUBE-PROXY-CANARY KUBE-FORWARD \
+        KUBE-SERVICES KUBE-EXTERNAL-SERVICES KUBE-NODEPORTS KUBE-POSTROUTING KUBE-MARK-MASQ KUBE-MARK-DROP \
+        KUBE-PROXY-FIREWALL; do
+        { "$tool" -t "$table" -S 2>/dev/null || true; } | { grep -E -- "-j $chain( |$)" || true; } \
+          | sed 's/^-A/-D/' | while read -r rule; do eval "$tool -t $table $rule" 2>/dev/null || true; done
+        "$tool" -t "$table" -F "$chain" 2>/dev/null && "$tool" -t "$table" -X "$chain" 2>/dev/null || true
+      done
+    done
+  done
+}
+
+unmount_under() { # dir
+  local target
+  for _ in 1 2 3; do
+    mapfile -t mounts < <(awk -v p="$1" 'index($5, p) == 1 {print $5}' /proc/self/mountinfo | sort -r)
+    [ ${#mounts[@]} -eq 0 ] && return 0
+    for target in "${mounts[@]}"; do umount -l "$target" 2>/dev/null || true; done
+  done
+}
+
+# containerd's CRI names pod network namespaces cni-<uuid> under /var/run/netns; only ours run here while up.
+remove_our_netns() {
+  local ns
+  [ -f "$state/netns-before" ] || return 0
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^cni-' || true); do
+    grep -qx "$ns" "$state/netns-before" && continue
+    ip netns delete "$ns" 2>/dev/null || true
+  done
+}
+
+remove_kubepods_cgroups() {
+  local root
+  for root in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/*/kubepods.slice /sys/fs/cgroup/kubepods; do
+    [ -d "$root" ] || continue
+    find "$root" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+}
