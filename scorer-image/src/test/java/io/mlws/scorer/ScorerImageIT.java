@@ -46,7 +46,8 @@ class ScorerImageIT {
     assertThat(Files.readString(Path.of("../deploy/samples/sklearn-logreg.yaml")))
         .contains(
             "uri: file://" + copies.get("src/test/resources/models/sklearn-logreg-zipmap.onnx"));
-    assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre", "USER 10001:10001");
+    assertThat(dockerfile)
+        .contains("ARG BASE=eclipse-temurin:17", "FROM ${BASE}", "USER 10001:10001");
   }
 
   private static String operatorDefaultAgentPath() throws Exception {
