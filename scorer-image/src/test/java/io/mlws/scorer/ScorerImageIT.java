@@ -47,7 +47,8 @@ class ScorerImageIT {
         .contains(
             "uri: file://" + copies.get("src/test/resources/models/sklearn-logreg-zipmap.onnx"));
     assertThat(dockerfile)
-        .contains("ARG BASE=eclipse-temurin:17.0.17_10-jre-noble", "FROM ${BASE}", "USER 10001:10001");
+        .contains(
+            "ARG BASE=eclipse-temurin:17.0.17_10-jre-noble", "FROM ${BASE}", "USER 10001:10001");
   }
 
   private static String operatorDefaultAgentPath() throws Exception {
