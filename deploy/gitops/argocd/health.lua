@@ -1,6 +1,6 @@
 -- Argo CD health check for mlws.io/MLWebService.
 -- Register it under the key resource.customizations.health.mlws.io_MLWebService in argocd-cm
--- (see the README). It reads the same kstatus conditions Flux and kubectl wait read. A service that
+-- (see docs/gitops.md). It reads the same kstatus conditions Flux and kubectl wait read. A service that
 -- serves without the Application Insights telemetry its spec asks for is Stalled, so Degraded here.
 local hs = {}
 if obj.status == nil or obj.status.observedGeneration == nil then

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Decides from a signature how to read a model (the rules are in the README's scorer section):
+ * Decides from a signature how to read a model (the rules are in docs/scorer.md):
  *
  * <ul>
  *   <li>classifier: a label output (int64 or string [N]) with a score output (float [N, C] or a

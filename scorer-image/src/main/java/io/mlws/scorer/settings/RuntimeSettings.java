@@ -34,7 +34,7 @@ public record RuntimeSettings(
   }
 
   /**
-   * The settings file (see the README for its format) over the environment's values: a field the
+   * The settings file (docs/api.md has its format) over the environment's values: a field the
    * file leaves out keeps the value from {@code base}. Invalid values are refused with a message.
    */
   public static RuntimeSettings fromFile(JsonNode file, RuntimeSettings base) {
