@@ -40,7 +40,10 @@ public class ScorerConfigMap extends ScorerObject<ConfigMap> {
         .build();
   }
 
-  /** The settings file's format is the contract with the scorer (docs/api.md, "The scorer contract"). */
+  /**
+   * The settings file's format is the contract with the scorer (docs/api.md, "The scorer
+   * contract").
+   */
   static String settingsJson(ResolvedSpec spec) {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("name", spec.modelName());

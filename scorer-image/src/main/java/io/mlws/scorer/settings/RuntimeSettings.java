@@ -34,8 +34,8 @@ public record RuntimeSettings(
   }
 
   /**
-   * The settings file (docs/api.md has its format) over the environment's values: a field the
-   * file leaves out keeps the value from {@code base}. Invalid values are refused with a message.
+   * The settings file (docs/api.md has its format) over the environment's values: a field the file
+   * leaves out keeps the value from {@code base}. Invalid values are refused with a message.
    */
   public static RuntimeSettings fromFile(JsonNode file, RuntimeSettings base) {
     JsonNode model = file.path("model");
