@@ -43,11 +43,35 @@ pause_image_archive() { # bin
   echo "$archive"
 }
 
+# What an image is made of: its Dockerfile, the base image and every file the Dockerfile copies (our Dockerfiles
+# copy plain files from their context). The jars are reproducible, so unchanged sources give the same key.
+image_inputs_key() { # module base
+  local module=$1 base=$2 dir="$repo/$1"
+  {
+    sha256sum "$dir/Dockerfile"
+    buildah_ inspect --type image --format '{{.FromImageID}}' "$base"
+    awk '$1 == "COPY" { print $2 }' "$dir/Dockerfile" | while read -r source; do sha256sum "$dir/$source"; done
+  } | sha256sum | cut -c1-16
+}
+
 build_image() { # ref module base
   local ref=$1 module=$2 base=$3
-  say "building $ref from $module/Dockerfile"
-  buildah_ bud --quiet --isolation chroot --layers=false --build-arg "BASE=$base" -t "$ref" \
-    -f "$repo/$module/Dockerfile" "$repo/$module" >/dev/null
+  local cached; cached="mlws.local/cache/$module:$(image_inputs_key "$module" "$base")"
+  if buildah_ inspect --type image "$cached" > /dev/null 2>&1; then
+    say "$ref from $module/Dockerfile: built before from the same inputs ($cached)"
+    buildah_ tag "$cached" "$ref"
+  else
+    say "building $ref from $module/Dockerfile"
+    buildah_ bud --quiet --isolation chroot --layers=false --build-arg "BASE=$base" -t "$ref" -t "$cached" \
+      -f "$repo/$module/Dockerfile" "$repo/$module" > /dev/null
+    # Earlier builds of this module are of no more use.
+    local old
+    for old in $(buildah_ images --noheading --format '{{.Name}}:{{.Tag}}' 2> /dev/null \
+      | grep "^mlws.local/cache/$module:" | grep -vxF "$cached"); do
+      buildah_ rmi "$old" > /dev/null 2>&1 || true
+    done
+    buildah_ rmi --prune > /dev/null 2>&1 || true   # and the untagged images they left
+  fi
   local archive="$state/images/${module}.tar"
   mkdir -p "$state/images"
   rm -f "$archive"

@@ -39,6 +39,16 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     super(Deployment.class);
   }
 
+  /**
+   * A terminating pod keeps serving this long before it is told to stop (SIGTERM), so that
+   * kube-proxy, and any other load balancer, stop sending it requests first: a rollout, a rotation
+   * or a scale-in drops nothing.
+   */
+  static final long PRE_STOP_PAUSE_SECONDS = 5;
+
+  /** The pause, the scorer's drain of requests in flight (20 s by default) and a margin. */
+  static final long TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
   @Override
   public String objectName(String name) {
     return name;
@@ -77,6 +87,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withTolerations(spec.pod().getTolerations())
         .withAffinity(spec.pod().getAffinity())
         .withAutomountServiceAccountToken(false)
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_PERIOD_SECONDS)
         .withEnableServiceLinks(false)
         .withTerminationGracePeriodSeconds(30L)
         .withNewSecurityContext()
@@ -111,6 +122,11 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withStartupProbe(httpProbe("/ready", 2, 150))
         .withReadinessProbe(httpProbe("/ready", 5, 3))
         .withLivenessProbe(httpProbe("/healthz", 10, 3))
+        .withNewLifecycle()
+        .withNewPreStop()
+        .withNewSleep(PRE_STOP_PAUSE_SECONDS)
+        .endPreStop()
+        .endLifecycle()
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)

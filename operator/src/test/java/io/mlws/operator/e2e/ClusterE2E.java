@@ -399,12 +399,14 @@ class ClusterE2E {
     return collectedRequestIds(capture.envelopes()).stream().noneMatch(ids::contains);
   }
 
-  /** Waits until no envelope has arrived for three export intervals (at most two minutes). */
+  /** Waits until no envelope has arrived for 6 s (at most two minutes). */
   static int awaitQuiet() throws Exception {
     int[] last = {-1};
-    await("the capture server quiet for 15 s")
+    // Called once no pod with the agent is left: what is still in flight arrives within a window
+    // longer than the agent's 5 s export interval.
+    await("the capture server quiet for 6 s")
         .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofSeconds(6))
         .until(
             () -> {
               int now = capture.envelopes().size();
