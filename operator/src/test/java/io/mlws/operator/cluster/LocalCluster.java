@@ -40,20 +40,25 @@ public final class LocalCluster {
     this.kubeconfig = kubeconfig;
   }
 
-  /** Starts the cluster on first use (building it if needed) and installs the CRD and RBAC. */
+  /**
+   * Starts a fresh cluster on first use (building it if needed) and installs the CRD and RBAC. A
+   * cluster already running (a try-it, an earlier run) is stopped first: an operator installed
+   * there would act on the tests' objects.
+   */
   public static synchronized LocalCluster shared() {
     if (shared == null) {
       boolean wasRunning =
           run(Duration.ofSeconds(30), SCRIPT.toString(), "status").stream()
-              .allMatch(line -> line.contains("running"));
+              .anyMatch(line -> line.contains("running"));
+      if (wasRunning) {
+        System.err.println("LocalCluster: a local cluster is running; the tests start their own");
+        run(Duration.ofMinutes(2), SCRIPT.toString(), "down");
+      }
       List<String> up = run(Duration.ofMinutes(30), SCRIPT.toString(), "up");
       Path kubeconfig = Path.of(up.get(up.size() - 1));
       shared = new LocalCluster(kubeconfig);
-      if (!wasRunning) {
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(() -> run(Duration.ofMinutes(1), SCRIPT.toString(), "down")));
-      }
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> run(Duration.ofMinutes(1), SCRIPT.toString(), "down")));
       shared.installCrdAndRbac();
     }
     return shared;
