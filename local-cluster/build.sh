@@ -31,15 +31,22 @@ if ! complete; then
   [ -x "$bin.partial/etcd" ] || { build etcd "" go.etcd.io/etcd/server/v3 && mv "$bin.partial/server" "$bin.partial/etcd"; }
   [ -x "$bin.partial/kwok" ] || build kwok "" sigs.k8s.io/kwok/cmd/kwok
   [ -x "$bin.partial/kstatus" ] || build kstatus "" .
-  for b in kubectl kube-apiserver kube-scheduler kube-controller-manager kubelet kube-proxy; do
-    [ -x "$bin.partial/$b" ] || build kubernetes "$version_flags" "k8s.io/kubernetes/cmd/$b"
-  done
+  # One go build for the binaries of a module: their packages compile once, and one binary links while the
+  # next compiles.
+  missing() { # module-path binary...
+    local module=$1 b; shift
+    for b in "$@"; do [ -x "$bin.partial/$b" ] || echo "$module/cmd/$b"; done
+  }
+  kubernetes_cmds=$(missing k8s.io/kubernetes kubectl kube-apiserver kube-scheduler kube-controller-manager \
+    kubelet kube-proxy)
+  # shellcheck disable=SC2086 # one package per word
+  [ -z "$kubernetes_cmds" ] || build kubernetes "$version_flags" $kubernetes_cmds
   # The real node's runtime. The graph drivers left out need C libraries; overlayfs and native remain.
   containerd_flags="-X github.com/containerd/containerd/v2/version.Version=v${CONTAINERD_VERSION}"
-  for b in containerd containerd-shim-runc-v2 ctr; do
-    [ -x "$bin.partial/$b" ] || GOFLAGS="$GOFLAGS -tags=no_btrfs,no_devmapper,no_zfs,no_aufs" \
-      build containerd "$containerd_flags" "github.com/containerd/containerd/v2/cmd/$b"
-  done
+  containerd_cmds=$(missing github.com/containerd/containerd/v2 containerd containerd-shim-runc-v2 ctr)
+  # shellcheck disable=SC2086
+  [ -z "$containerd_cmds" ] || GOFLAGS="$GOFLAGS -tags=no_btrfs,no_devmapper,no_zfs,no_aufs" \
+    build containerd "$containerd_flags" $containerd_cmds
   # The pod sandbox image's one program, from Kubernetes' own source (no registry to pull pause from).
   k8s_dir=$(cd "$here/kubernetes" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
   [ -x "$bin.partial/pause" ] || gcc -Os -static -DVERSION="v${KUBERNETES_VERSION}" -o "$bin.partial/pause" \

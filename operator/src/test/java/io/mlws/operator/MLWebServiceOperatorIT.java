@@ -440,17 +440,14 @@ class MLWebServiceOperatorIT {
         .deployments()
         .inNamespace(harness.ns)
         .withName("guarded")
-        .edit(
-            d -> {
-              d.getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .setImage("attacker/image:latest");
-              d.getSpec().setReplicas(7);
-              return d;
-            });
+        // A strategic merge patch, as `kubectl patch` sends: no resourceVersion, so the deployment
+        // controller's status writes cannot make this edit conflict.
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE),
+            "{\"spec\":{\"replicas\":7,\"template\":{\"spec\":{\"containers\":[{\"name\":\""
+                + io.mlws.operator.dependent.ScorerNames.CONTAINER
+                + "\",\"image\":\"attacker/image:latest\"}]}}}}");
 
     await()
         .atMost(Duration.ofSeconds(30))

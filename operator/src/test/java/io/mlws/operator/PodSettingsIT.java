@@ -137,11 +137,12 @@ class PodSettingsIT {
                         .deployments()
                         .inNamespace(harness.ns)
                         .withName("settings")
-                        .edit(
-                            d -> {
-                              d.getMetadata().getLabels().put("touched", "yes");
-                              return d;
-                            }),
+                        // A merge patch: no resourceVersion, so the deployment controller's
+                        // status writes cannot make it conflict.
+                        .patch(
+                            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}"),
                 Duration.ofSeconds(3)))
         .isEmpty();
   }

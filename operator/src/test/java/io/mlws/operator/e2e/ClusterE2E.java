@@ -272,11 +272,9 @@ class ClusterE2E {
             "{\"spec\":{\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"capture\"}},"
                 + "\"dataCollection\":{\"enabled\":true,\"samplingPercentage\":100}}}");
     awaitReadyAt(on);
-    assertThat(runningPods("iris"))
-        .allSatisfy(
-            p ->
-                assertThat(p.getSpec().getContainers().get(0).getEnv())
-                    .anySatisfy(e -> assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS")));
+    // Ready means the new pods serve; the old ones, without the agent, keep answering through their
+    // preStop pause until they are gone. Requests sent before then may reach them.
+    awaitOnlyPodsOfIris(true);
 
     List<String> ids = scoreMany(base, REQUESTS);
     await(
@@ -316,23 +314,7 @@ class ClusterE2E {
 
     long off = patch("{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
     awaitReadyAt(off);
-    await("only pods without the agent remain")
-        .atMost(Duration.ofMinutes(2))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        client
-                            .pods()
-                            .inNamespace(ns)
-                            .withLabel("app.kubernetes.io/instance", "iris")
-                            .list()
-                            .getItems())
-                    .as("pods of iris")
-                    .allSatisfy(
-                        p ->
-                            assertThat(p.getSpec().getContainers().get(0).getEnv())
-                                .noneSatisfy(
-                                    e -> assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS"))));
+    awaitOnlyPodsOfIris(false);
     int settled = awaitQuiet();
     scoreMany(base, REQUESTS);
     // A window, not a synchronisation: the agent exports every 5 s; 12 s without a new envelope.
@@ -397,6 +379,29 @@ class ClusterE2E {
         .until(() -> requestIds(capture.envelopes()).containsAll(ids));
     Thread.sleep(1_000);
     return collectedRequestIds(capture.envelopes()).stream().noneMatch(ids::contains);
+  }
+
+  /** Waits until every pod of iris, terminating ones too, runs with the agent or without it. */
+  static void awaitOnlyPodsOfIris(boolean withAgent) {
+    await("only pods " + (withAgent ? "with" : "without") + " the agent remain")
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace(ns)
+                            .withLabel("app.kubernetes.io/instance", "iris")
+                            .list()
+                            .getItems())
+                    .as("pods of iris")
+                    .allSatisfy(
+                        p ->
+                            assertThat(
+                                    p.getSpec().getContainers().get(0).getEnv().stream()
+                                        .anyMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS")))
+                                .as("%s has the agent", p.getMetadata().getName())
+                                .isEqualTo(withAgent)));
   }
 
   /** Waits until no envelope has arrived for 6 s (at most two minutes). */
