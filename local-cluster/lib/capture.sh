@@ -11,10 +11,16 @@ capture_up() {
     [ -f "$jar" ] || { say "$jar is missing: run mvn -B -DskipTests package first"; exit 1; }
     start capture java -cp "$jar" io.mlws.scorer.capture.CaptureServer 0 --bind "$bridge_ip"
   fi
-  local deadline=$((SECONDS + 30))
+  local deadline=$((SECONDS + 30)) why=""
   until grep -q '^connection string: ' "$log" 2>/dev/null; do
-    alive capture || fail capture "the process exited"
-    [ "$SECONDS" -lt "$deadline" ] || fail capture "no connection string after 30s"
+    alive capture || why="the process exited"
+    [ "$SECONDS" -lt "$deadline" ] || why="no connection string after 30s"
+    if [ -n "$why" ]; then # the cluster stays up; only the capture server goes
+      say "capture failed: $why; last lines of $log:"
+      tail -n 25 "$log" >&2
+      stop_component capture
+      exit 1
+    fi
     sleep 0.2
   done
   grep -m1 '^connection string: ' "$log" | sed 's/^connection string: //'
