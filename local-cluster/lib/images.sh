@@ -56,28 +56,30 @@ image_inputs_key() { # module base
 
 build_image() { # ref module base
   local ref=$1 module=$2 base=$3
-  local cached; cached="mlws.local/cache/$module:$(image_inputs_key "$module" "$base")"
-  if buildah_ inspect --type image "$cached" > /dev/null 2>&1; then
+  local key; key=$(image_inputs_key "$module" "$base")
+  local cached="mlws.local/cache/$module:$key"
+  # The archive containerd imports is kept beside the cached image: an unchanged image is only imported.
+  local archive="$cache/images/$module-$key.tar"
+  if buildah_ inspect --type image "$cached" > /dev/null 2>&1 && [ -s "$archive" ]; then
     say "$ref from $module/Dockerfile: built before from the same inputs ($cached)"
-    buildah_ tag "$cached" "$ref"
   else
     say "building $ref from $module/Dockerfile"
     buildah_ bud --quiet --isolation chroot --layers=false --build-arg "BASE=$base" -t "$ref" -t "$cached" \
       -f "$repo/$module/Dockerfile" "$repo/$module" > /dev/null
-    # Earlier builds of this module are of no more use.
+    mkdir -p "$cache/images"
+    rm -f "$archive.tmp"
+    buildah_ push --quiet "$ref" "docker-archive:$archive.tmp:$ref" >/dev/null
+    mv "$archive.tmp" "$archive"
+    # Earlier builds of this module, and their archives, are of no more use.
     local old
     for old in $(buildah_ images --noheading --format '{{.Name}}:{{.Tag}}' 2> /dev/null \
       | grep "^mlws.local/cache/$module:" | grep -vxF "$cached"); do
       buildah_ rmi "$old" > /dev/null 2>&1 || true
     done
+    find "$cache/images" -maxdepth 1 -name "$module-*.tar" ! -name "$module-$key.tar" -delete
     buildah_ rmi --prune > /dev/null 2>&1 || true   # and the untagged images they left
   fi
-  local archive="$state/images/${module}.tar"
-  mkdir -p "$state/images"
-  rm -f "$archive"
-  buildah_ push --quiet "$ref" "docker-archive:$archive:$ref" >/dev/null
   ctr_ images import "$archive" >/dev/null
-  rm -f "$archive"
 }
 
 images() { # bin

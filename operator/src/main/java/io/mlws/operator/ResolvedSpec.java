@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * An MLWebService with every default filled in from {@link SpecDefaults} (the constants the CRD's
@@ -134,18 +135,39 @@ public record ResolvedSpec(
             credential.getType(), ModelCredentialType.valueOf(SpecDefaults.MODEL_CREDENTIAL_TYPE)));
   }
 
+  /**
+   * The user's requests and limits; a request the user left out gets its default, never more than
+   * the user's limit (so a spec that sets only limits still gives the autoscaler a CPU request).
+   */
   private static ResourceRequirements resources(MLWebServiceSpec spec) {
+    Map<String, Quantity> defaultRequests =
+        Map.of(
+            "cpu", new Quantity(SpecDefaults.CPU_REQUEST),
+            "memory", new Quantity(SpecDefaults.MEMORY_REQUEST));
     if (spec.getResources() == null) {
       return new ResourceRequirementsBuilder()
-          .withRequests(
-              Map.of(
-                  "cpu", new Quantity(SpecDefaults.CPU_REQUEST),
-                  "memory", new Quantity(SpecDefaults.MEMORY_REQUEST)))
+          .withRequests(defaultRequests)
           .withLimits(Map.of("memory", new Quantity(SpecDefaults.MEMORY_LIMIT)))
           .build();
     }
+    Map<String, Quantity> limits =
+        Objects.requireNonNullElse(spec.getResources().getLimits(), Map.of());
+    Map<String, Quantity> requests = new TreeMap<>();
+    defaultRequests.forEach(
+        (name, fallback) -> {
+          Quantity limit = limits.get(name);
+          requests.put(
+              name,
+              limit != null
+                      && limit.getNumericalAmount().compareTo(fallback.getNumericalAmount()) < 0
+                  ? limit
+                  : fallback);
+        });
+    if (spec.getResources().getRequests() != null) {
+      requests.putAll(spec.getResources().getRequests());
+    }
     return new ResourceRequirementsBuilder()
-        .withRequests(spec.getResources().getRequests())
+        .withRequests(requests)
         .withLimits(spec.getResources().getLimits())
         .build();
   }

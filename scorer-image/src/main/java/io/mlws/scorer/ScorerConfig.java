@@ -20,6 +20,8 @@ public record ScorerConfig(
     ModelCredential modelCredential,
     Path modelDir,
     int port,
+    int probePort,
+    RequestLimits limits,
     Optional<Path> settingsFile,
     String modelName,
     String modelVersion,
@@ -58,6 +60,21 @@ public record ScorerConfig(
             orDefault(
                 env, "MLWS_MODEL_DIR", System.getProperty("java.io.tmpdir") + "/mlws-models")),
         integer(env, "MLWS_PORT", 8080, 0, 65535),
+        integer(env, "MLWS_PROBE_PORT", 8081, 0, 65535),
+        new RequestLimits(
+            integer(
+                env,
+                "MLWS_MAX_CONCURRENT_REQUESTS",
+                RequestLimits.concurrentFor(Runtime.getRuntime().availableProcessors()),
+                1,
+                10_000),
+            integer(env, "MLWS_MAX_QUEUED_REQUESTS", RequestLimits.DEFAULT_QUEUED, 0, 100_000),
+            integer(
+                env,
+                "MLWS_MAX_QUEUE_WAIT_MILLIS",
+                RequestLimits.DEFAULT_QUEUE_WAIT_MILLIS,
+                1,
+                600_000)),
         Optional.ofNullable(value(env, "MLWS_CONFIG")).map(Path::of),
         modelName,
         orDefault(env, "MLWS_MODEL_VERSION", "1"),

@@ -1,18 +1,24 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.http.BusyAnswer;
+import io.mlws.scorer.http.ConnectionDrain;
+import io.mlws.scorer.http.JsonErrors;
 import io.mlws.scorer.http.ScorerHandler;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.DataCollector;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Jetty 12 server the scorer runs in (the Application Insights agent instruments Jetty, not the
- * JDK's HTTP server). Stopping it is graceful: no new requests, those in flight finish.
+ * JDK's HTTP server). It takes on a bounded amount of work ({@link RequestLimits}); on SIGTERM it
+ * closes keep-alive connections as they answer, then stops gracefully: those in flight finish.
  */
 public final class ScorerHttpServer {
   private ScorerHttpServer() {}
@@ -23,6 +29,13 @@ public final class ScorerHttpServer {
       Supplier<RuntimeSettings> settings,
       DataCollector collector)
       throws Exception {
+    return start(
+        config,
+        new ScorerHandler(model, settings, collector, config.maxRequestBytes(), config.maxRows()));
+  }
+
+  /** The server around any handler: the scorer's, or a test's. */
+  public static Server start(ScorerConfig config, Handler handler) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("scorer");
     Server server = new Server(threads);
@@ -32,14 +45,49 @@ public final class ScorerHttpServer {
     // body is given a few seconds rather than Jetty's default of one.
     connector.setShutdownIdleTimeout(5000);
     server.addConnector(connector);
-    server.setHandler(
-        new GracefulHandler(
-            new ScorerHandler(
-                model, settings, collector, config.maxRequestBytes(), config.maxRows())));
+    ConnectionDrain drain = new ConnectionDrain(new BusyAnswer(limited(handler, config.limits())));
+    server.setHandler(new GracefulHandler(drain));
+    server.setErrorHandler(new JsonErrors());
     server.setStopTimeout(Duration.ofSeconds(config.shutdownTimeoutSeconds()).toMillis());
-    server.setStopAtShutdown(true);
     server.start();
+    Duration window = closeWindow(config.shutdownTimeoutSeconds());
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stop(server, drain, window), "scorer-shutdown"));
     return server;
+  }
+
+  /**
+   * How long the scorer keeps answering, each answer closing its connection, before it stops
+   * accepting: a busy client needs one request to move on. Never more than half the drain.
+   */
+  static Duration closeWindow(int shutdownTimeoutSeconds) {
+    return Duration.ofMillis(Math.min(CLOSE_WINDOW_MILLIS, shutdownTimeoutSeconds * 500L));
+  }
+
+  static final long CLOSE_WINDOW_MILLIS = 2_000;
+
+  /** On SIGTERM: close keep-alive connections as they answer, then stop gracefully. */
+  static void stop(Server server, ConnectionDrain drain, Duration window) {
+    if (!server.isRunning()) {
+      return;
+    }
+    drain.beginClosing();
+    try {
+      Thread.sleep(window.toMillis());
+      server.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // Requests still in flight when the drain ran out: the JVM exits anyway.
+    }
+  }
+
+  private static Handler limited(Handler handler, RequestLimits limits) {
+    QoSHandler qos = new QoSHandler(handler);
+    qos.setMaxRequestCount(limits.concurrent());
+    qos.setMaxSuspendedRequestCount(limits.queued());
+    qos.setMaxSuspend(limits.queueWait());
+    return qos;
   }
 
   public static int port(Server server) {

@@ -53,7 +53,11 @@ public final class ScorerMain {
                 settings,
                 config.podName(),
                 TraceBridge.forRequestSampling(config.requestSamplingPercentage().orElse(0.0))));
-    LOG.info("scorer listening on port {}", ScorerHttpServer.port(server));
+    Server probes = ProbeServer.start(config.probePort(), model, server);
+    LOG.info(
+        "scorer listening on port {}, probes on port {}",
+        ScorerHttpServer.port(server),
+        ScorerHttpServer.port(probes));
     try {
       OnnxModel loaded =
           OnnxModel.load(

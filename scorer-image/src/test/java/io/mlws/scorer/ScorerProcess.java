@@ -26,11 +26,13 @@ public final class ScorerProcess implements AutoCloseable {
 
   public final Process process;
   public final int port;
+  public final int probePort;
   public final Path log;
 
-  private ScorerProcess(Process process, int port, Path log) {
+  private ScorerProcess(Process process, int port, int probePort, Path log) {
     this.process = process;
     this.port = port;
+    this.probePort = probePort;
     this.log = log;
   }
 
@@ -38,6 +40,7 @@ public final class ScorerProcess implements AutoCloseable {
   public static ScorerProcess start(Path workDir, String connectionString, Map<String, String> env)
       throws IOException {
     int port = freePort();
+    int probePort = freePort();
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -51,17 +54,19 @@ public final class ScorerProcess implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("MLWS_PORT", String.valueOf(port));
+    builder.environment().put("MLWS_PROBE_PORT", String.valueOf(probePort));
     builder.environment().put("MLWS_MODEL_DIR", workDir.resolve("models").toString());
     if (connectionString != null) {
       builder.environment().put("APPLICATIONINSIGHTS_CONNECTION_STRING", connectionString);
       builder.environment().put("APPLICATIONINSIGHTS_PREVIEW_LIVE_METRICS_ENABLED", "false");
     }
     builder.environment().putAll(env);
-    return new ScorerProcess(builder.start(), port, log);
+    return new ScorerProcess(builder.start(), port, probePort, log);
   }
 
   /**
-   * Waits, at most {@code timeout}, for /ready to answer 200; fails with the scorer's log if not.
+   * Waits, at most {@code timeout}, for the probe port's /ready to answer 200, as the kubelet
+   * would; fails with the scorer's log if not.
    */
   public ScorerProcess awaitReady(Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
@@ -71,7 +76,7 @@ public final class ScorerProcess implements AutoCloseable {
             "scorer exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       try {
-        if (get("/ready").statusCode() == 200) {
+        if (probe("/ready").statusCode() == 200) {
           return this;
         }
       } catch (IOException notYet) {
@@ -85,6 +90,15 @@ public final class ScorerProcess implements AutoCloseable {
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(
         HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET on the probes' own port. */
+  public HttpResponse<String> probe(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + probePort + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

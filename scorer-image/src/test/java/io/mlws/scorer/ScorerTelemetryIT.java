@@ -78,6 +78,14 @@ class ScorerTelemetryIT {
                     "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", "100",
                     "APPLICATIONINSIGHTS_ROLE_NAME", "iris"))) {
       scorer.awaitReady(Duration.ofSeconds(90));
+      // Probes, as the kubelet sends them to the probe port, and as a person might on the
+      // scoring port: neither becomes a RequestData.
+      for (int i = 0; i < 5; i++) {
+        for (String path : List.of("/ready", "/healthz")) {
+          assertThat(scorer.probe(path).statusCode()).isEqualTo(200);
+          assertThat(scorer.get(path).statusCode()).isEqualTo(200);
+        }
+      }
 
       Map<String, Integer> statusByRequestId = new HashMap<>();
       Map<String, String> clientByRequestId = new HashMap<>();
@@ -104,6 +112,9 @@ class ScorerTelemetryIT {
       awaitQuiet(capture); // nothing more arrives: the counts below are final, not a snapshot
       List<JsonNode> requests = scoreRequests(capture);
       assertThat(requests).hasSize(50);
+      assertThat(Envelopes.ofType(capture.envelopes(), "RequestData"))
+          .as("RequestData of probes")
+          .noneMatch(r -> Envelopes.data(r).path("url").asText().matches(".*/(ready|healthz)$"));
       Map<String, String> operationByRequestId = new HashMap<>();
       for (JsonNode request : requests) {
         JsonNode data = Envelopes.data(request);

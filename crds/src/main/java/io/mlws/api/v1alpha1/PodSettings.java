@@ -2,6 +2,9 @@ package io.mlws.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -16,6 +19,15 @@ import java.util.Map;
  * validated, without handing over the whole pod template the operator is responsible for.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.terminationGracePeriodSeconds) || self.terminationGracePeriodSeconds >"
+            + " (has(self.preStopPauseSeconds) ? self.preStopPauseSeconds : "
+            + SpecDefaults.PRE_STOP_PAUSE_SECONDS
+            + ")",
+    message =
+        "terminationGracePeriodSeconds must exceed preStopPauseSeconds: the pod is killed when"
+            + " the grace period ends, and it must still drain its requests after the pause")
 public class PodSettings {
   @Size(max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
@@ -47,7 +59,8 @@ public class PodSettings {
   @Size(max = 64)
   @JsonPropertyDescription(
       "Extra environment variables of the scorer container. The operator's own variables"
-          + " (MLWS_*, APPLICATIONINSIGHTS_*, JAVA_TOOL_OPTIONS) cannot be set here.")
+          + " (MLWS_*, APPLICATIONINSIGHTS_*, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS) cannot be set"
+          + " here.")
   private List<EnvVariable> env;
 
   @Size(max = 64)
@@ -66,6 +79,42 @@ public class PodSettings {
       "Labels added to the scorer pods, e.g. azure.workload.identity/use: \"true\". Keys under"
           + " app.kubernetes.io/ are the operator's.")
   private Map<String, @Size(max = 63) String> labels;
+
+  @Min(0)
+  @Max(300)
+  @Default(SpecDefaults.PRE_STOP_PAUSE_SECONDS)
+  @JsonPropertyDescription(
+      "Seconds a terminating scorer pod keeps serving before it is told to stop (a preStop sleep),"
+          + " so that kube-proxy, ingress controllers and load balancers stop sending it requests"
+          + " first: rollouts, Secret rotations and scale-in drop nothing. 0 turns the pause off."
+          + " Defaults to "
+          + SpecDefaults.PRE_STOP_PAUSE_SECONDS
+          + ".")
+  private Integer preStopPauseSeconds;
+
+  @Min(1)
+  @Max(3600)
+  @JsonPropertyDescription(
+      "The scorer pods' terminationGracePeriodSeconds: the pre-stop pause, then the drain of"
+          + " requests in flight, which gets what is left minus a margin of 5 s. Must exceed"
+          + " preStopPauseSeconds. Defaults to preStopPauseSeconds + 25 (a 20 s drain).")
+  private Long terminationGracePeriodSeconds;
+
+  public Integer getPreStopPauseSeconds() {
+    return preStopPauseSeconds;
+  }
+
+  public void setPreStopPauseSeconds(Integer preStopPauseSeconds) {
+    this.preStopPauseSeconds = preStopPauseSeconds;
+  }
+
+  public Long getTerminationGracePeriodSeconds() {
+    return terminationGracePeriodSeconds;
+  }
+
+  public void setTerminationGracePeriodSeconds(Long terminationGracePeriodSeconds) {
+    this.terminationGracePeriodSeconds = terminationGracePeriodSeconds;
+  }
 
   public String getServiceAccountName() {
     return serviceAccountName;

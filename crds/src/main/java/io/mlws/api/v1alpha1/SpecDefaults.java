@@ -20,6 +20,14 @@ public final class SpecDefaults {
   public static final String MEMORY_REQUEST = "512Mi";
   public static final String MEMORY_LIMIT = "1Gi";
 
+  /** Long enough for kube-proxy to drop a terminating pod from its rules on a busy node. */
+  public static final String PRE_STOP_PAUSE_SECONDS = "5";
+
+  /** The scorer's drain of requests in flight, and a margin, on top of the pre-stop pause. */
+  public static final int DRAIN_SECONDS = 20;
+
+  public static final int GRACE_MARGIN_SECONDS = 5;
+
   private SpecDefaults() {}
 
   public static int integer(String constant) {

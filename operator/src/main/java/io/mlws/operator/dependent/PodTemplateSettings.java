@@ -35,18 +35,23 @@ final class PodTemplateSettings {
     return labels;
   }
 
+  static final String NO_INJECTED_JAVA_AGENT = "instrumentation.opentelemetry.io/inject-java";
+
   static Map<String, String> annotations(ResolvedSpec spec, TelemetryPlan telemetry) {
     Map<String, String> annotations = new LinkedHashMap<>();
     if (spec.pod().getAnnotations() != null) {
       annotations.putAll(spec.pod().getAnnotations());
     }
     annotations.remove(ScorerDeployment.CONNECTION_STRING_DIGEST);
+    // AKS application monitoring (and the OpenTelemetry operator) would inject a Java agent of its
+    // own into pods of the namespaces it instruments: the scorer has one agent, ours, or none.
+    annotations.put(NO_INJECTED_JAVA_AGENT, "false");
     if (telemetry.enabled()) {
       telemetry
           .secretDigest()
           .ifPresent(digest -> annotations.put(ScorerDeployment.CONNECTION_STRING_DIGEST, digest));
     }
-    return annotations.isEmpty() ? null : annotations;
+    return annotations;
   }
 
   static EnvVar credential(ResolvedSpec.ResolvedCredential credential) {
@@ -86,7 +91,8 @@ final class PodTemplateSettings {
   static boolean reserved(String name) {
     return name.startsWith("MLWS_")
         || name.startsWith("APPLICATIONINSIGHTS_")
-        || name.equals("JAVA_TOOL_OPTIONS");
+        || name.equals("JAVA_TOOL_OPTIONS")
+        || name.equals("JDK_JAVA_OPTIONS");
   }
 
   private static EnvVar envVar(EnvVariable variable) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -38,16 +39,6 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
   public ScorerDeployment() {
     super(Deployment.class);
   }
-
-  /**
-   * A terminating pod keeps serving this long before it is told to stop (SIGTERM), so that
-   * kube-proxy, and any other load balancer, stop sending it requests first: a rollout, a rotation
-   * or a scale-in drops nothing.
-   */
-  static final long PRE_STOP_PAUSE_SECONDS = 5;
-
-  /** The pause, the scorer's drain of requests in flight (20 s by default) and a margin. */
-  static final long TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
   @Override
   public String objectName(String name) {
@@ -87,9 +78,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withTolerations(spec.pod().getTolerations())
         .withAffinity(spec.pod().getAffinity())
         .withAutomountServiceAccountToken(false)
-        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_PERIOD_SECONDS)
+        .withTerminationGracePeriodSeconds(ScorerShutdown.of(spec.pod()).gracePeriodSeconds())
         .withEnableServiceLinks(false)
-        .withTerminationGracePeriodSeconds(30L)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(10001L)
@@ -109,6 +99,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
 
   private static Container container(
       ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
+    int pause = ScorerShutdown.of(spec.pod()).pauseSeconds();
     return new ContainerBuilder()
         .withName(ScorerNames.CONTAINER)
         .withImage(spec.image())
@@ -117,16 +108,24 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withContainerPort(ScorerNames.CONTAINER_PORT)
         .withProtocol("TCP")
         .endPort()
+        .addNewPort()
+        .withName(ScorerNames.PROBE_PORT_NAME)
+        .withContainerPort(ScorerNames.PROBE_PORT)
+        .withProtocol("TCP")
+        .endPort()
         .withEnv(env(spec, telemetry, config))
         .withResources(spec.resources())
         .withStartupProbe(httpProbe("/ready", 2, 150))
         .withReadinessProbe(httpProbe("/ready", 5, 3))
         .withLivenessProbe(httpProbe("/healthz", 10, 3))
-        .withNewLifecycle()
-        .withNewPreStop()
-        .withNewSleep(PRE_STOP_PAUSE_SECONDS)
-        .endPreStop()
-        .endLifecycle()
+        .withLifecycle(
+            pause == 0
+                ? null
+                : new LifecycleBuilder()
+                    .withNewPreStop()
+                    .withNewSleep((long) pause)
+                    .endPreStop()
+                    .build())
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
@@ -147,6 +146,13 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .ifPresent(credential -> env.add(PodTemplateSettings.credential(credential)));
     env.add(literal("MLWS_MODEL_DIR", MODEL_DIR));
     env.add(literal("MLWS_PORT", String.valueOf(ScorerNames.CONTAINER_PORT)));
+    env.add(literal("MLWS_PROBE_PORT", String.valueOf(ScorerNames.PROBE_PORT)));
+    env.add(
+        literal(
+            "MLWS_SHUTDOWN_TIMEOUT_SECONDS",
+            String.valueOf(ScorerShutdown.of(spec.pod()).drainSeconds())));
+    ScorerHeap.maxHeapOption(spec.resources())
+        .ifPresent(heap -> env.add(literal("JDK_JAVA_OPTIONS", heap)));
     env.add(literal("MLWS_CONFIG", ScorerNames.SETTINGS_DIR + "/" + ScorerNames.SETTINGS_FILE));
     env.add(
         new EnvVarBuilder()
@@ -243,7 +249,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString(ScorerNames.PORT_NAME))
+        .withPort(new IntOrString(ScorerNames.PROBE_PORT_NAME))
         .endHttpGet()
         .withPeriodSeconds(periodSeconds)
         .withFailureThreshold(failureThreshold)

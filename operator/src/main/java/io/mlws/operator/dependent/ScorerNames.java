@@ -18,6 +18,11 @@ public final class ScorerNames {
   public static final String CONTAINER = "scorer";
   public static final String PORT_NAME = "http";
   public static final int CONTAINER_PORT = 8080;
+
+  /** The kubelet's probes have a port, and threads, of their own: busy scoring never fails them. */
+  public static final String PROBE_PORT_NAME = "probes";
+
+  public static final int PROBE_PORT = 8081;
   public static final String SETTINGS_FILE = "settings.json";
   public static final String SETTINGS_DIR = "/etc/mlws";
 

@@ -99,7 +99,10 @@ class CrdAdmissionIT {
             + " gpu}, tolerations: [{key: sku, operator: Equal, value: gpu, effect: NoSchedule}],"
             + " env: [{name: OMP_NUM_THREADS, value: '2'}], annotations: {a: b}, labels:"
             + " {azure.workload.identity/use: 'true'}}",
-        "resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 2Gi}}"
+        "resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 2Gi}}",
+        "pod: {preStopPauseSeconds: 15, terminationGracePeriodSeconds: 60}",
+        "pod: {preStopPauseSeconds: 0}",
+        "pod: {terminationGracePeriodSeconds: 6}"
       })
   void admitsValidSettings(String extra) throws IOException {
     Kubectl.Result result =
@@ -176,11 +179,26 @@ class CrdAdmissionIT {
             "unknown field \"spec.resources.claims\""),
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {env: [{name: MLWS_MODEL_URI, value: x}]}",
-            "env names starting with MLWS_ or APPLICATIONINSIGHTS_, and JAVA_TOOL_OPTIONS, are set"
-                + " by the operator"),
+            "env names starting with MLWS_ or APPLICATIONINSIGHTS_, and JAVA_TOOL_OPTIONS and"
+                + " JDK_JAVA_OPTIONS (the JVM's flags, the agent among them), are set by the"
+                + " operator"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {env: [{name: JAVA_TOOL_OPTIONS, value: x}]}",
             "cannot be overridden"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {env: [{name: JDK_JAVA_OPTIONS, value:"
+                + " '-javaagent:/tmp/a.jar'}]}",
+            "cannot be overridden"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {preStopPauseSeconds: 30,"
+                + " terminationGracePeriodSeconds: 30}",
+            "terminationGracePeriodSeconds must exceed preStopPauseSeconds"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {terminationGracePeriodSeconds: 5}",
+            "terminationGracePeriodSeconds must exceed preStopPauseSeconds"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {preStopPauseSeconds: 301}",
+            "spec.pod.preStopPauseSeconds: Invalid value"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {env: [{name: A, value: x, valueFrom: {fieldRef:"
                 + " {fieldPath: metadata.name}}}]}",

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -266,10 +267,27 @@ class ClusterE2E {
         CaptureProcess.start(cluster.bridgeAddress(), Files.createTempDirectory("e2e-capture"));
     cluster.createConnectionStringSecret(ns, "capture", capture.connectionString(IKEY));
     String base = "http://" + clusterIp("iris");
+    // Clients on keep-alive connections through the ClusterIP for the whole test: every rollout
+    // below (telemetry on with 3 replicas, a Secret rotation, telemetry off) and the scale-in
+    // from 3 to 1 must drop nothing.
+    try (ClusterIpLoad load = ClusterIpLoad.start(base, 3, Duration.ofMillis(100))) {
+      telemetryOnRotatedScaledInAndOff(base);
 
+      Map<String, Long> outcomes = load.stopAndCount();
+      System.out.println(
+          "ClusterE2E: requests through the ClusterIP while telemetry went on, the Secret rotated,"
+              + " replicas went 3 -> 1 and telemetry went off, by outcome: "
+              + outcomes);
+      assertThat(outcomes.keySet()).as("outcomes %s", outcomes).containsOnly("200");
+      assertThat(outcomes.get("200")).as("requests answered").isGreaterThan(100);
+    }
+    assertConnectionStringOnlyInTheSecretAndThePods();
+  }
+
+  private void telemetryOnRotatedScaledInAndOff(String base) throws Exception {
     long on =
         patch(
-            "{\"spec\":{\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"capture\"}},"
+            "{\"spec\":{\"replicas\":3,\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"capture\"}},"
                 + "\"dataCollection\":{\"enabled\":true,\"samplingPercentage\":100}}}");
     awaitReadyAt(on);
     // Ready means the new pods serve; the old ones, without the agent, keep answering through their
@@ -296,6 +314,13 @@ class ClusterE2E {
       trace.at("/data/baseData/properties").fieldNames().forEachRemaining(dimensions::add);
       assertThat(dimensions).as("dimensions of %s", trace).containsAll(DIMENSIONS);
     }
+    // The kubelet has probed every pod with the agent every few seconds by now.
+    assertThat(capture.envelopes())
+        .as("RequestData of the kubelet's probes")
+        .noneMatch(
+            e ->
+                "RequestData".equals(e.at("/data/baseType").asText())
+                    && e.at("/data/baseData/url").asText().matches(".*/(ready|healthz)$"));
 
     // Data collection's sampling is read from the settings file the kubelet projects: the running
     // pods apply it, without a restart, once the kubelet has caught up.
@@ -312,6 +337,33 @@ class ClusterE2E {
             p ->
                 assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero());
 
+    // A rotated connection string (the same endpoint and key, written differently) rolls the pods.
+    String digestBefore = connectionStringDigests().iterator().next();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("capture")
+        .edit(
+            secret -> {
+              secret.setData(null);
+              secret.setStringData(
+                  Map.of("connection-string", rotated(capture.connectionString(IKEY))));
+              return secret;
+            });
+    await("every pod of iris rolled for the rotated Secret")
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () -> {
+              Set<String> digests = connectionStringDigests();
+              return digests.size() == 1 && !digests.contains(digestBefore);
+            });
+
+    long scaledIn = patch("{\"spec\":{\"replicas\":1}}");
+    awaitReadyAt(scaledIn);
+    await("iris down to one pod, terminating ones gone")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> irisPods().size() == 1);
+
     long off = patch("{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
     awaitReadyAt(off);
     awaitOnlyPodsOfIris(false);
@@ -323,8 +375,34 @@ class ClusterE2E {
     assertThat(capture.envelopes().size())
         .as("envelopes after telemetry was turned off")
         .isEqualTo(settled);
+  }
 
-    assertConnectionStringOnlyInTheSecretAndThePods();
+  /** The connection string's settings in reverse order: the same meaning, other bytes. */
+  static String rotated(String connectionString) {
+    List<String> settings = new ArrayList<>(List.of(connectionString.split(";")));
+    java.util.Collections.reverse(settings);
+    return String.join(";", settings);
+  }
+
+  /** The connection-string digests on the pods of iris, terminating ones included. */
+  static Set<String> connectionStringDigests() {
+    return irisPods().stream()
+        .map(
+            p ->
+                String.valueOf(
+                    p.getMetadata()
+                        .getAnnotations()
+                        .get(io.mlws.operator.dependent.ScorerDeployment.CONNECTION_STRING_DIGEST)))
+        .collect(Collectors.toSet());
+  }
+
+  static List<Pod> irisPods() {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel("app.kubernetes.io/instance", "iris")
+        .list()
+        .getItems();
   }
 
   private void assertConnectionStringOnlyInTheSecretAndThePods() throws Exception {

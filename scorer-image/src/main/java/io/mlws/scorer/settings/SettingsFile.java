@@ -46,8 +46,11 @@ public final class SettingsFile implements Supplier<RuntimeSettings>, AutoClosea
   public static SettingsFile watch(Path file, RuntimeSettings base, Duration interval)
       throws IOException {
     SettingsFile settings = new SettingsFile(file, base);
-    settings.current.set(RuntimeSettings.fromFile(JSON.readTree(Files.readAllBytes(file)), base));
-    settings.lastContent = Files.readAllBytes(file);
+    // Read once: what is applied and what later reads compare with are the same bytes, even when
+    // the kubelet swaps the file in between.
+    byte[] content = Files.readAllBytes(file);
+    settings.current.set(RuntimeSettings.fromFile(JSON.readTree(content), base));
+    settings.lastContent = content;
     settings.poller.scheduleWithFixedDelay(
         settings::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return settings;

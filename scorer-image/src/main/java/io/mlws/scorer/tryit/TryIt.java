@@ -43,6 +43,7 @@ public final class TryIt {
     scorer.environment().put("MLWS_MODEL_URI", model.toString());
     scorer.environment().put("MLWS_MODEL_NAME", "iris");
     scorer.environment().put("MLWS_PORT", String.valueOf(port));
+    scorer.environment().put("MLWS_PROBE_PORT", "0");
     scorer.environment().put("MLWS_DATA_COLLECTION_ENABLED", "true");
     scorer.environment().put("MLWS_DATA_COLLECTION_REDACT_FIELDS", "customer_id");
     System.out.printf(

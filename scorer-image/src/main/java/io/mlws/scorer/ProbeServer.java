@@ -1,0 +1,30 @@
+package io.mlws.scorer;
+
+import io.mlws.scorer.http.JsonErrors;
+import io.mlws.scorer.http.ProbeHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The probes' own port and threads: however busy scoring is, the kubelet's probes are answered
+ * within their timeout, so a saturated pod is never restarted for being busy. It is not stopped on
+ * SIGTERM: it says "stopping" on /ready while the scoring port drains, and ends with the JVM.
+ */
+public final class ProbeServer {
+  private ProbeServer() {}
+
+  public static Server start(int port, ModelHolder model, Server scoring) throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(6, 2);
+    threads.setName("probes");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server, 1, 1);
+    connector.setPort(port);
+    server.addConnector(connector);
+    server.setHandler(new ProbeHandler(model, () -> scoring.isStopping() || scoring.isStopped()));
+    server.setErrorHandler(new JsonErrors());
+    server.start();
+    return server;
+  }
+}
