@@ -26,7 +26,8 @@ public class MLWebServiceSpec {
 
   @JsonPropertyDescription(
       "Scorer pod settings: service account, image pull secrets, node selection, tolerations,"
-          + " affinity, extra environment variables, pod annotations and labels.")
+          + " affinity, topology spread, priority class, extra environment variables, pod"
+          + " annotations and labels, and how a pod ends (pre-stop pause, grace period).")
   private PodSettings pod;
 
   @Min(0)

@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +81,21 @@ public class PodSettings {
           + " app.kubernetes.io/ are the operator's.")
   private Map<String, @Size(max = 63) String> labels;
 
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "How the scorer pods spread over nodes and zones, as in a pod spec; a constraint without a"
+          + " labelSelector selects this service's pods. Defaults to a soft spread (maxSkew 1,"
+          + " ScheduleAnyway) over kubernetes.io/hostname and topology.kubernetes.io/zone, so"
+          + " that replicas land on different nodes and zones where they can.")
+  private List<TopologySpreadConstraint> topologySpreadConstraints;
+
+  @Size(max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription(
+      "PriorityClass of the scorer pods, e.g. one that keeps a serving model ahead of batch jobs"
+          + " when the cluster is full.")
+  private String priorityClassName;
+
   @Min(0)
   @Max(300)
   @Default(SpecDefaults.PRE_STOP_PAUSE_SECONDS)
@@ -99,6 +115,23 @@ public class PodSettings {
           + " requests in flight, which gets what is left minus a margin of 5 s. Must exceed"
           + " preStopPauseSeconds. Defaults to preStopPauseSeconds + 25 (a 20 s drain).")
   private Long terminationGracePeriodSeconds;
+
+  public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+    return topologySpreadConstraints;
+  }
+
+  public void setTopologySpreadConstraints(
+      List<TopologySpreadConstraint> topologySpreadConstraints) {
+    this.topologySpreadConstraints = topologySpreadConstraints;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
 
   public Integer getPreStopPauseSeconds() {
     return preStopPauseSeconds;

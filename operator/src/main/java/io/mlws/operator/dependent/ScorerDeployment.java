@@ -77,6 +77,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withNodeSelector(spec.pod().getNodeSelector())
         .withTolerations(spec.pod().getTolerations())
         .withAffinity(spec.pod().getAffinity())
+        .withTopologySpreadConstraints(ScorerSpread.constraints(spec))
+        .withPriorityClassName(spec.pod().getPriorityClassName())
         .withAutomountServiceAccountToken(false)
         .withTerminationGracePeriodSeconds(ScorerShutdown.of(spec.pod()).gracePeriodSeconds())
         .withEnableServiceLinks(false)
@@ -116,7 +118,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withEnv(env(spec, telemetry, config))
         .withResources(spec.resources())
         .withStartupProbe(httpProbe("/ready", 2, 150))
-        .withReadinessProbe(httpProbe("/ready", 5, 3))
+        .withReadinessProbe(httpProbe("/ready", 2, 3))
         .withLivenessProbe(httpProbe("/healthz", 10, 3))
         .withLifecycle(
             pause == 0

@@ -102,7 +102,9 @@ class CrdAdmissionIT {
         "resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 2Gi}}",
         "pod: {preStopPauseSeconds: 15, terminationGracePeriodSeconds: 60}",
         "pod: {preStopPauseSeconds: 0}",
-        "pod: {terminationGracePeriodSeconds: 6}"
+        "pod: {terminationGracePeriodSeconds: 6}",
+        "pod: {priorityClassName: serving, topologySpreadConstraints: [{maxSkew: 1, topologyKey:"
+            + " topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}]}"
       })
   void admitsValidSettings(String extra) throws IOException {
     Kubectl.Result result =
@@ -196,6 +198,9 @@ class CrdAdmissionIT {
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {terminationGracePeriodSeconds: 5}",
             "terminationGracePeriodSeconds must exceed preStopPauseSeconds"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {priorityClassName: Serving_Tier}",
+            "spec.pod.priorityClassName: Invalid value"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {preStopPauseSeconds: 301}",
             "spec.pod.preStopPauseSeconds: Invalid value"),
