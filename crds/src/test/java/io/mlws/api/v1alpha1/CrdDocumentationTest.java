@@ -13,6 +13,7 @@ class CrdDocumentationTest {
       List.of(
           "spec.pod.affinity.",
           "spec.pod.tolerations[].",
+          "spec.pod.topologySpreadConstraints[].",
           "spec.pod.imagePullSecrets[].",
           "spec.pod.env[].valueFrom.",
           "status.conditions[]");
