@@ -33,6 +33,7 @@ public record ResolvedSpec(
     String modelName,
     String modelVersion,
     Optional<ResolvedCredential> modelCredential,
+    ModelDownload modelDownload,
     String image,
     Optional<Integer> replicas,
     Optional<ResolvedAutoscaling> autoscaling,
@@ -50,6 +51,9 @@ public record ResolvedSpec(
 
   /** HPA bounds and target with their defaults applied. */
   public record ResolvedAutoscaling(int minReplicas, int maxReplicas, int targetCpuPercent) {}
+
+  /** How long an http(s) model may take to download, and how large its volume may grow. */
+  public record ModelDownload(int timeoutSeconds, Quantity volumeSizeLimit) {}
 
   /** Where the scorer reads the model download credential from, and how it presents it. */
   public record ResolvedCredential(String secretName, String key, ModelCredentialType type) {}
@@ -72,6 +76,13 @@ public record ResolvedSpec(
         Objects.requireNonNullElse(model.getName(), name),
         Objects.requireNonNullElse(model.getVersion(), SpecDefaults.MODEL_VERSION),
         Optional.ofNullable(model.getCredential()).map(ResolvedSpec::credential),
+        new ModelDownload(
+            Objects.requireNonNullElse(
+                model.getDownloadTimeoutSeconds(),
+                SpecDefaults.integer(SpecDefaults.MODEL_DOWNLOAD_TIMEOUT_SECONDS)),
+            new Quantity(
+                Objects.requireNonNullElse(
+                    model.getVolumeSizeLimit(), SpecDefaults.MODEL_VOLUME_SIZE_LIMIT))),
         Objects.requireNonNullElse(spec.getImage(), config.scorerImage()),
         autoscaling.isPresent()
             ? Optional.empty()

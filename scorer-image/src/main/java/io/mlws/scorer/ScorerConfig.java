@@ -1,14 +1,17 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.model.DownloadLimits;
 import io.mlws.scorer.model.ModelCredential;
 import io.mlws.scorer.model.ModelKindDecision;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The scorer's start-up settings, read once from the environment (the operator sets them, a person
@@ -18,6 +21,7 @@ public record ScorerConfig(
     String modelUri,
     Optional<String> modelSha256,
     ModelCredential modelCredential,
+    DownloadLimits download,
     Path modelDir,
     int port,
     int probePort,
@@ -56,6 +60,15 @@ public record ScorerConfig(
         new ModelCredential(
             Optional.ofNullable(value(env, "MLWS_MODEL_AUTHORIZATION")),
             Optional.ofNullable(value(env, "MLWS_MODEL_SAS_TOKEN"))),
+        new DownloadLimits(
+            Duration.ofSeconds(
+                integer(
+                    env,
+                    "MLWS_MODEL_DOWNLOAD_TIMEOUT_SECONDS",
+                    (int) DownloadLimits.DEFAULT_BUDGET.toSeconds(),
+                    1,
+                    86_400)),
+            optionalBytes(env, "MLWS_MODEL_MAX_BYTES")),
         Path.of(
             orDefault(
                 env, "MLWS_MODEL_DIR", System.getProperty("java.io.tmpdir") + "/mlws-models")),
@@ -144,6 +157,23 @@ public record ScorerConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "%s must be an integer from %d to %d, got: %s".formatted(name, min, max, value));
+    }
+  }
+
+  private static OptionalLong optionalBytes(Map<String, String> env, String name) {
+    String value = value(env, name);
+    if (value == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < 1) {
+        throw new NumberFormatException();
+      }
+      return OptionalLong.of(parsed);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          name + " must be a positive number of bytes, got: " + value);
     }
   }
 

@@ -65,7 +65,8 @@ public final class ScorerMain {
                   config.modelUri(),
                   config.modelSha256(),
                   config.modelDir(),
-                  config.modelCredential()),
+                  config.modelCredential(),
+                  config.download()),
               config.modelKind());
       loaded.signature().inputs().forEach(i -> LOG.info("model input {}", i.describe()));
       LOG.info("model answers as a {}", loaded.kind().describe());

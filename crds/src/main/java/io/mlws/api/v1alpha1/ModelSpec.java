@@ -2,6 +2,8 @@ package io.mlws.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -55,6 +57,43 @@ public class ModelSpec {
       "Credential for private storage, read by the scorer from a Secret (an Authorization header"
           + " or an Azure Storage SAS token). https:// only.")
   private ModelCredential credential;
+
+  @Min(10)
+  @Max(86_400)
+  @Default(SpecDefaults.MODEL_DOWNLOAD_TIMEOUT_SECONDS)
+  @JsonPropertyDescription(
+      "Seconds the scorer may spend downloading an http(s) model, resumptions of a broken"
+          + " connection included; the pod's startup probe allows this plus "
+          + SpecDefaults.MODEL_LOAD_SECONDS
+          + " s to load the model. Defaults to "
+          + SpecDefaults.MODEL_DOWNLOAD_TIMEOUT_SECONDS
+          + ".")
+  private Integer downloadTimeoutSeconds;
+
+  @Pattern(SpecDefaults.QUANTITY_PATTERN)
+  @Default(SpecDefaults.MODEL_VOLUME_SIZE_LIMIT)
+  @JsonPropertyDescription(
+      "Size limit of the volume an http(s) model is downloaded to, e.g. 4Gi. The scorer refuses a"
+          + " larger model with a reason instead of filling the node's disk. Defaults to "
+          + SpecDefaults.MODEL_VOLUME_SIZE_LIMIT
+          + " (an ONNX file without external data cannot be larger).")
+  private String volumeSizeLimit;
+
+  public Integer getDownloadTimeoutSeconds() {
+    return downloadTimeoutSeconds;
+  }
+
+  public void setDownloadTimeoutSeconds(Integer downloadTimeoutSeconds) {
+    this.downloadTimeoutSeconds = downloadTimeoutSeconds;
+  }
+
+  public String getVolumeSizeLimit() {
+    return volumeSizeLimit;
+  }
+
+  public void setVolumeSizeLimit(String volumeSizeLimit) {
+    this.volumeSizeLimit = volumeSizeLimit;
+  }
 
   public ModelCredential getCredential() {
     return credential;

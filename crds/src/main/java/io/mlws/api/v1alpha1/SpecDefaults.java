@@ -28,6 +28,17 @@ public final class SpecDefaults {
 
   public static final int GRACE_MARGIN_SECONDS = 5;
 
+  /** An ONNX file without external data is a protobuf, which cannot exceed 2 GiB. */
+  public static final String MODEL_VOLUME_SIZE_LIMIT = "2Gi";
+
+  public static final String MODEL_DOWNLOAD_TIMEOUT_SECONDS = "600";
+
+  /** What the startup probe allows after the download: loading the model into ONNX Runtime. */
+  public static final int MODEL_LOAD_SECONDS = 300;
+
+  /** A Kubernetes resource quantity (1Gi, 500M, 2.5Gi), as the API server parses them. */
+  public static final String QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+
   private SpecDefaults() {}
 
   public static int integer(String constant) {

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.mlws.api.v1alpha1.SecretKeyReference;
+import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.operator.OperatorConfig;
 import io.mlws.operator.ResolvedSpec;
 import io.mlws.operator.telemetry.TelemetryPlan;
@@ -117,7 +118,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .endPort()
         .withEnv(env(spec, telemetry, config))
         .withResources(spec.resources())
-        .withStartupProbe(httpProbe("/ready", 2, 150))
+        .withStartupProbe(httpProbe("/ready", 2, startupProbeFailures(spec)))
         .withReadinessProbe(httpProbe("/ready", 2, 3))
         .withLivenessProbe(httpProbe("/healthz", 10, 3))
         .withLifecycle(
@@ -147,6 +148,18 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     spec.modelCredential()
         .ifPresent(credential -> env.add(PodTemplateSettings.credential(credential)));
     env.add(literal("MLWS_MODEL_DIR", MODEL_DIR));
+    if (spec.modelUri().startsWith("http")) {
+      env.add(
+          literal(
+              "MLWS_MODEL_DOWNLOAD_TIMEOUT_SECONDS",
+              String.valueOf(spec.modelDownload().timeoutSeconds())));
+      env.add(
+          literal(
+              "MLWS_MODEL_MAX_BYTES",
+              Quantity.getAmountInBytes(spec.modelDownload().volumeSizeLimit())
+                  .toBigInteger()
+                  .toString()));
+    }
     env.add(literal("MLWS_PORT", String.valueOf(ScorerNames.CONTAINER_PORT)));
     env.add(literal("MLWS_PROBE_PORT", String.valueOf(ScorerNames.PROBE_PORT)));
     env.add(
@@ -220,7 +233,13 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
               .endPersistentVolumeClaim()
               .build());
     } else if (spec.modelUri().startsWith("http")) {
-      volumes.add(new VolumeBuilder().withName("model").withNewEmptyDir().endEmptyDir().build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName("model")
+              .withNewEmptyDir()
+              .withSizeLimit(spec.modelDownload().volumeSizeLimit())
+              .endEmptyDir()
+              .build());
     }
     return volumes;
   }
@@ -245,6 +264,15 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         // object on every reconcile and make server-side apply write without end.
         .withReadOnly(readOnly ? Boolean.TRUE : null)
         .build();
+  }
+
+  /**
+   * The startup probe (every 2 s) gives an http(s) model its whole download budget and then time to
+   * load; a model in the image or on a claim only the time to load.
+   */
+  static int startupProbeFailures(ResolvedSpec spec) {
+    int download = spec.modelUri().startsWith("http") ? spec.modelDownload().timeoutSeconds() : 0;
+    return (download + SpecDefaults.MODEL_LOAD_SECONDS + 1) / 2;
   }
 
   private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {

@@ -117,6 +117,17 @@ class CrdAdmissionIT {
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
+  @Test
+  void admitsABigModelsBudgetAndVolume() throws IOException {
+    Kubectl.Result result =
+        dryRun(
+            manifest(
+                "big",
+                "model: {uri: 'https://models.example.com/big.onnx', downloadTimeoutSeconds: 3600,"
+                    + " volumeSizeLimit: 6Gi}"));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
   static Stream<Arguments> invalidSpecs() {
     return Stream.of(
         Arguments.of(
@@ -198,6 +209,12 @@ class CrdAdmissionIT {
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {terminationGracePeriodSeconds: 5}",
             "terminationGracePeriodSeconds must exceed preStopPauseSeconds"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx, volumeSizeLimit: two-gigs}",
+            "spec.model.volumeSizeLimit: Invalid value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx, downloadTimeoutSeconds: 5}",
+            "spec.model.downloadTimeoutSeconds: Invalid value"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {priorityClassName: Serving_Tier}",
             "spec.pod.priorityClassName: Invalid value"),

@@ -3,16 +3,13 @@ package io.mlws.scorer.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -42,9 +39,19 @@ public final class ModelFetcher {
   public static Path fetch(
       String uri, Optional<String> sha256, Path downloadDir, ModelCredential credential)
       throws ModelUnavailableException, IOException, InterruptedException {
+    return fetch(uri, sha256, downloadDir, credential, DownloadLimits.defaults());
+  }
+
+  public static Path fetch(
+      String uri,
+      Optional<String> sha256,
+      Path downloadDir,
+      ModelCredential credential,
+      DownloadLimits limits)
+      throws ModelUnavailableException, IOException, InterruptedException {
     Path file;
     if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      file = download(URI.create(uri), downloadDir, credential);
+      file = download(URI.create(uri), sha256, downloadDir, credential, limits);
     } else {
       file = uri.startsWith("file://") ? Path.of(URI.create(uri)) : Path.of(uri);
       if (!Files.isRegularFile(file)) {
@@ -61,39 +68,57 @@ public final class ModelFetcher {
     return file;
   }
 
-  private static Path download(URI uri, Path downloadDir, ModelCredential credential)
+  /**
+   * The model volume outlives a container restart: what an earlier start left half-done is removed,
+   * and a complete file that matches the expected SHA-256 is served again without downloading it.
+   */
+  private static Path download(
+      URI uri,
+      Optional<String> sha256,
+      Path downloadDir,
+      ModelCredential credential,
+      DownloadLimits limits)
       throws ModelUnavailableException, IOException, InterruptedException {
     Files.createDirectories(downloadDir);
-    Path partial = Files.createTempFile(downloadDir, "model-", ".part");
-    // A credential is never carried to wherever a redirect points.
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(
-                credential.present() ? HttpClient.Redirect.NEVER : HttpClient.Redirect.NORMAL)
-            .build();
-    LOG.info("downloading model from " + uri + " (credential: " + credential + ")");
-    HttpResponse<Path> response =
-        http.send(
-            credential
-                .apply(HttpRequest.newBuilder(credential.apply(uri)))
-                .timeout(Duration.ofMinutes(10))
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofFile(partial));
-    if (response.statusCode() != 200) {
-      Files.deleteIfExists(partial);
-      throw new ModelUnavailableException(
-          "downloading model from %s failed with HTTP %d%s"
-              .formatted(uri, response.statusCode(), hint(response.statusCode(), credential)));
-    }
+    removePartialDownloads(downloadDir);
     Path target = downloadDir.resolve("model.onnx");
+    if (Files.exists(target)) {
+      if (sha256.isPresent() && sha256.get().equalsIgnoreCase(sha256Of(target))) {
+        LOG.info("model from an earlier start is at " + target + " and verified: not downloading");
+        return target;
+      }
+      Files.delete(target);
+    }
+    Path partial = downloadDir.resolve("model.onnx.part");
+    LOG.info("downloading model from " + uri + " (credential: " + credential + ")");
+    long size;
+    try {
+      size = new ResumableDownload(uri, credential, limits).into(partial);
+    } catch (ModelUnavailableException e) {
+      Files.deleteIfExists(partial);
+      throw e;
+    }
+    LOG.info("downloaded " + size + " bytes");
     Files.move(
         partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return target;
   }
 
-  private static String hint(int status, ModelCredential credential) {
+  private static void removePartialDownloads(Path downloadDir) throws IOException {
+    try (DirectoryStream<Path> partials = Files.newDirectoryStream(downloadDir, "*.part")) {
+      for (Path partial : partials) {
+        LOG.info(
+            "removing "
+                + partial
+                + " ("
+                + Files.size(partial)
+                + " bytes), a download an earlier start left unfinished");
+        Files.delete(partial);
+      }
+    }
+  }
+
+  static String hint(int status, ModelCredential credential) {
     if (status == 401 || status == 403) {
       return credential.present()
           ? " (the credential from spec.model.credential was refused)"

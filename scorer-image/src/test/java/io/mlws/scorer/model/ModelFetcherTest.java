@@ -118,7 +118,7 @@ class ModelFetcherTest {
         ModelFetcher.fetch(
             url("/private/iris.onnx?version=2"),
             Optional.of(sha),
-            downloads,
+            downloads.resolve("sas"),
             new ModelCredential(Optional.empty(), Optional.of("?sv=2024-01-01&sig=s1gnature")));
     assertThat(Files.readAllBytes(viaSas)).isEqualTo(Files.readAllBytes(MODEL));
     assertThat(seenQueries).contains("version=2&sv=2024-01-01&sig=s1gnature");
