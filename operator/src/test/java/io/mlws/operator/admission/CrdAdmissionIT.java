@@ -210,6 +210,12 @@ class CrdAdmissionIT {
             "model: {uri: file:///m.onnx}\npod: {terminationGracePeriodSeconds: 5}",
             "terminationGracePeriodSeconds must exceed preStopPauseSeconds"),
         Arguments.of(
+            "model: {uri: file:///m.onnx}\nresources: {limits: {memory: 2GB}}",
+            "resource amounts must be Kubernetes quantities"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nresources: {requests: {cpu: lots}}",
+            "resource amounts must be Kubernetes quantities"),
+        Arguments.of(
             "model: {uri: file:///m.onnx, volumeSizeLimit: two-gigs}",
             "spec.model.volumeSizeLimit: Invalid value"),
         Arguments.of(
