@@ -1,20 +1,30 @@
 package io.mlws.scorer;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlws.scorer.http.JsonErrors;
 import io.mlws.scorer.http.ProbeHandler;
+import io.mlws.scorer.metrics.ScorerMetrics;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The probes' own port and threads: however busy scoring is, the kubelet's probes are answered
- * within their timeout, so a saturated pod is never restarted for being busy. It is not stopped on
- * SIGTERM: it says "stopping" on /ready while the scoring port drains, and ends with the JVM.
+ * The probes' own port and threads: however busy scoring is, the kubelet's probes (and Prometheus'
+ * scrapes of /metrics) are answered within their timeout, so a saturated pod is never restarted for
+ * being busy. It is not stopped on SIGTERM: it says "stopping" on /ready while the scoring port
+ * drains, and ends with the JVM.
  */
 public final class ProbeServer {
   private ProbeServer() {}
 
   public static Server start(int port, ModelHolder model, Server scoring) throws Exception {
+    return start(port, model, scoring, ScorerMetrics.prometheus());
+  }
+
+  /** The same, serving /metrics from {@code metrics} (Prometheus' text format). */
+  public static Server start(
+      int port, ModelHolder model, Server scoring, PrometheusMeterRegistry metrics)
+      throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(6, 2);
     threads.setName("probes");
     threads.setDaemon(true);
@@ -22,7 +32,9 @@ public final class ProbeServer {
     ServerConnector connector = new ServerConnector(server, 1, 1);
     connector.setPort(port);
     server.addConnector(connector);
-    server.setHandler(new ProbeHandler(model, () -> scoring.isStopping() || scoring.isStopped()));
+    server.setHandler(
+        new ProbeHandler(
+            model, () -> scoring.isStopping() || scoring.isStopped(), metrics::scrape));
     server.setErrorHandler(new JsonErrors());
     server.start();
     return server;

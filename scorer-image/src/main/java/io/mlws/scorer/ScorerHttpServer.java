@@ -4,6 +4,7 @@ import io.mlws.scorer.http.BusyAnswer;
 import io.mlws.scorer.http.ConnectionDrain;
 import io.mlws.scorer.http.JsonErrors;
 import io.mlws.scorer.http.ScorerHandler;
+import io.mlws.scorer.metrics.RequestMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.DataCollector;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class ScorerHttpServer {
     connector.setShutdownIdleTimeout(5000);
     server.addConnector(connector);
     ConnectionDrain drain = new ConnectionDrain(new BusyAnswer(limited(handler, config.limits())));
-    server.setHandler(new GracefulHandler(drain));
+    server.setHandler(new GracefulHandler(new RequestMetrics(drain)));
     server.setErrorHandler(new JsonErrors());
     server.setStopTimeout(Duration.ofSeconds(config.shutdownTimeoutSeconds()).toMillis());
     server.start();

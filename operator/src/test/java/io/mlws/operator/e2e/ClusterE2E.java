@@ -256,6 +256,28 @@ class ClusterE2E {
     assertThat(v2.body()).contains("\"name\":\"label\"");
     HttpResponse<String> sklearn = score("http://" + clusterIp("sklearn-logreg"));
     assertThat(sklearn.statusCode()).as(sklearn.body()).isEqualTo(200);
+
+    // What Prometheus (a PodMonitor on port "probes") scrapes from each pod that served.
+    double scored = 0;
+    for (Pod pod : runningPods("iris")) {
+      HttpResponse<String> metrics =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://" + pod.getStatus().getPodIP() + ":8081/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      scored +=
+          metrics
+              .body()
+              .lines()
+              .filter(l -> l.startsWith("mlws_requests_seconds_count{"))
+              .filter(l -> l.contains("route=\"/score\"") && l.contains("code=\"200\""))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .sum();
+    }
+    assertThat(scored).as("/score requests counted by the pods of iris").isGreaterThanOrEqualTo(3);
   }
 
   @Test

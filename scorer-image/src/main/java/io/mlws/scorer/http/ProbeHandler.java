@@ -4,6 +4,7 @@ import io.mlws.scorer.ModelHolder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -12,15 +13,18 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The kubelet's probes on a port of their own: /healthz (the process answers) and /ready (the model
- * is loaded and the scoring port is not shutting down). Nothing else is served here.
+ * is loaded and the scoring port is not shutting down); and /metrics for Prometheus. Nothing else
+ * is served here.
  */
 public final class ProbeHandler extends Handler.Abstract {
   private final ModelHolder model;
   private final BooleanSupplier stopping;
+  private final Supplier<String> metrics;
 
-  public ProbeHandler(ModelHolder model, BooleanSupplier stopping) {
+  public ProbeHandler(ModelHolder model, BooleanSupplier stopping, Supplier<String> metrics) {
     this.model = model;
     this.stopping = stopping;
+    this.metrics = metrics;
   }
 
   @Override
@@ -28,7 +32,13 @@ public final class ProbeHandler extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     int status;
     String body;
+    String contentType = "application/json; charset=utf-8";
     switch (path) {
+      case "/metrics" -> {
+        status = 200;
+        body = metrics.get();
+        contentType = "text/plain; version=0.0.4; charset=utf-8";
+      }
       case "/healthz" -> {
         status = 200;
         body = "{\"status\":\"alive\"}";
@@ -47,11 +57,13 @@ public final class ProbeHandler extends Handler.Abstract {
       }
       default -> {
         status = 404;
-        body = "{\"error\":\"this port serves /healthz and /ready only\",\"code\":\"NotFound\"}";
+        body =
+            "{\"error\":\"this port serves /healthz, /ready and /metrics only\","
+                + "\"code\":\"NotFound\"}";
       }
     }
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     return true;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlws.scorer.ModelHolder;
+import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.Tensor;
 import io.mlws.scorer.protocol.AzureMlScoring;
@@ -116,34 +117,34 @@ public final class ScorerHandler extends Handler.Abstract {
       throws Exception {
     switch (path) {
       case "/healthz" -> {
-        name(method, path, "GET");
+        name(request, method, path, "GET");
         return Reply.ok(JSON.createObjectNode().put("status", "alive"));
       }
       case "/ready" -> {
-        name(method, path, "GET");
+        name(request, method, path, "GET");
         return model.ready()
             ? Reply.ok(JSON.createObjectNode().put("status", "ready"))
             : notReady();
       }
       case "/swagger.json" -> {
-        name(method, path, "GET");
+        name(request, method, path, "GET");
         RuntimeSettings now = settings.get();
         return Reply.ok(SwaggerDocument.of(model.require(), now.modelName(), now.modelVersion()));
       }
       case "/score" -> {
-        name(method, path, "POST");
+        name(request, method, path, "POST");
         return score(request, ids);
       }
       case "/v2" -> {
-        name(method, path, "GET");
+        name(request, method, path, "GET");
         return Reply.ok(OpenInferenceV2.serverMetadata());
       }
       case "/v2/health/live" -> {
-        name(method, path, "GET");
+        name(request, method, path, "GET");
         return Reply.ok(JSON.createObjectNode().put("live", true));
       }
       case "/v2/health/ready" -> {
-        name(method, path, "GET");
+        name(request, method, path, "GET");
         return model.ready() ? Reply.ok(JSON.createObjectNode().put("ready", true)) : notReady();
       }
       default -> {
@@ -157,6 +158,7 @@ public final class ScorerHandler extends Handler.Abstract {
     Matcher matcher = V2_MODEL.matcher(path);
     if (!matcher.matches()) {
       RequestNaming.name(method + " (unknown route)");
+      request.setAttribute(ScorerMetrics.ROUTE, "unknown");
       throw new ApiError(
           404,
           "NotFound",
@@ -165,7 +167,7 @@ public final class ScorerHandler extends Handler.Abstract {
     String action = matcher.group(3) == null ? "" : matcher.group(3);
     String template =
         "/v2/models/{name}" + (matcher.group(2) == null ? "" : "/versions/{version}") + action;
-    name(method, template, action.equals("/infer") ? "POST" : "GET");
+    name(request, method, template, action.equals("/infer") ? "POST" : "GET");
     RuntimeSettings now = settings.get();
     if (!matcher.group(1).equals(now.modelName())
         || (matcher.group(2) != null && !matcher.group(2).equals(now.modelVersion()))) {
@@ -194,7 +196,7 @@ public final class ScorerHandler extends Handler.Abstract {
     JsonNode body = jsonBody(request);
     OnnxModel onnx = model.require();
     Map<String, Tensor> inputs = AzureMlScoring.inputs(body, onnx.signature(), maxRows);
-    ObjectNode answer = AzureMlScoring.response(onnx.predict(inputs).prediction());
+    ObjectNode answer = AzureMlScoring.response(timed(onnx, inputs).prediction());
     collector.collect(ids, body, answer);
     return Reply.ok(answer);
   }
@@ -206,14 +208,15 @@ public final class ScorerHandler extends Handler.Abstract {
     Map<String, Tensor> inputs = OpenInferenceV2.inputs(body, onnx.signature(), maxRows);
     ObjectNode answer =
         OpenInferenceV2.response(
-            onnx.predict(inputs), onnx, now.modelName(), now.modelVersion(), body);
+            timed(onnx, inputs), onnx, now.modelName(), now.modelVersion(), body);
     collector.collect(ids, body, answer);
     return Reply.ok(answer);
   }
 
   /** Names the request for telemetry by its route, and refuses methods the route does not take. */
-  private void name(String method, String route, String allowed) throws ApiError {
+  private void name(Request request, String method, String route, String allowed) throws ApiError {
     RequestNaming.name(method + " " + route);
+    request.setAttribute(ScorerMetrics.ROUTE, route);
     if (!method.equals(allowed)) {
       throw ApiError.methodNotAllowed(route, allowed);
     }
@@ -278,6 +281,13 @@ public final class ScorerHandler extends Handler.Abstract {
     } catch (IOException e) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
+  }
+
+  private OnnxModel.Answer timed(OnnxModel onnx, Map<String, Tensor> inputs) throws Exception {
+    long start = System.nanoTime();
+    OnnxModel.Answer answer = onnx.predict(inputs);
+    ScorerMetrics.modelTime(settings.get().modelName(), System.nanoTime() - start);
+    return answer;
   }
 
   private static Reply notReady() {

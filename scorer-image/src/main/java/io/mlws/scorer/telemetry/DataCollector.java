@@ -1,6 +1,7 @@
 package io.mlws.scorer.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,14 +33,19 @@ public final class DataCollector {
 
   public void collect(RequestIds ids, JsonNode input, JsonNode prediction) {
     RuntimeSettings now = settings.get();
-    if (!now.dataCollectionEnabled() || !sampledIn(now.dataCollectionSamplingPercentage())) {
+    if (!now.dataCollectionEnabled()) {
       return;
     }
-    Map<String, String> dimensions = dimensions(now, podName, ids, input, prediction);
+    if (!sampledIn(now.dataCollectionSamplingPercentage())) {
+      ScorerMetrics.dataCollection("sampled_out");
+      return;
+    }
     try {
-      bridge.send(MESSAGE, dimensions);
+      bridge.send(MESSAGE, dimensions(now, podName, ids, input, prediction));
+      ScorerMetrics.dataCollection("kept");
     } catch (Throwable ignored) {
       // Telemetry must never affect the response.
+      ScorerMetrics.dataCollection("failed");
     }
   }
 

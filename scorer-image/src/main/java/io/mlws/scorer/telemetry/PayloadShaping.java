@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.mlws.scorer.metrics.ScorerMetrics;
 import java.util.Set;
 
 /** Redaction and truncation of collected payloads: what leaves the pod, and how much of it. */
@@ -18,24 +19,30 @@ public final class PayloadShaping {
       return payload;
     }
     JsonNode copy = payload.deepCopy();
-    redactInPlace(copy, fields);
+    ScorerMetrics.redactedFields(redactInPlace(copy, fields));
     return copy;
   }
 
-  private static void redactInPlace(JsonNode node, Set<String> fields) {
+  /** Redacts in place and says how many values it replaced. */
+  private static int redactInPlace(JsonNode node, Set<String> fields) {
+    int redacted = 0;
     if (node instanceof ObjectNode object) {
       var names = new java.util.ArrayList<String>();
       object.fieldNames().forEachRemaining(names::add);
       for (String name : names) {
         if (fields.contains(name)) {
           object.set(name, TextNode.valueOf(REDACTED));
+          redacted++;
         } else {
-          redactInPlace(object.get(name), fields);
+          redacted += redactInPlace(object.get(name), fields);
         }
       }
     } else if (node instanceof ArrayNode array) {
-      array.forEach(element -> redactInPlace(element, fields));
+      for (JsonNode element : array) {
+        redacted += redactInPlace(element, fields);
+      }
     }
+    return redacted;
   }
 
   /** At most {@code maxChars} characters; a longer text ends with a marker saying how much went. */

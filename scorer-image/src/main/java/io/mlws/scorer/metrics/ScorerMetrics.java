@@ -1,0 +1,95 @@
+package io.mlws.scorer.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+
+/**
+ * The scorer's Prometheus metrics, the one place their names and buckets are defined: requests by
+ * route, method and status with a latency histogram, the model's own time, and what data collection
+ * kept, dropped and redacted. Recorded on Micrometer's global registry (nothing is kept until a
+ * registry is attached), served as /metrics on the probe port.
+ */
+public final class ScorerMetrics {
+  /** The request attribute the scorer's handler names its route template in. */
+  public static final String ROUTE = "mlws.route";
+
+  static final Duration[] BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
+  private ScorerMetrics() {}
+
+  /** A Prometheus registry attached to the global one, with the JVM's own metrics bound. */
+  public static PrometheusMeterRegistry prometheus() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Metrics.addRegistry(registry);
+    return registry;
+  }
+
+  static void request(String route, String method, int status, long nanos) {
+    Timer.builder("mlws.requests")
+        .description("HTTP requests to the scoring port, by route template, method and status")
+        .tags("route", route, "method", method, "code", String.valueOf(status))
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry())
+        .record(Duration.ofNanos(nanos));
+  }
+
+  /** Time in ONNX Runtime for one request's batch. */
+  public static void modelTime(String model, long nanos) {
+    Timer.builder("mlws.model.inference")
+        .description("Time ONNX Runtime takes to score one request's rows")
+        .tags("model", model)
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry())
+        .record(Duration.ofNanos(nanos));
+  }
+
+  /** A scored request's data collection: kept, sampled_out, or failed (not sent). */
+  public static void dataCollection(String outcome) {
+    Counter.builder("mlws.data.collection.records")
+        .description("model_data_collection records by outcome: kept, sampled_out, failed")
+        .tag("outcome", outcome)
+        .register(registry())
+        .increment();
+  }
+
+  /** Input fields replaced by [REDACTED] before a record left the pod. */
+  public static void redactedFields(int count) {
+    if (count > 0) {
+      Counter.builder("mlws.data.collection.redacted.fields")
+          .description("input fields replaced by [REDACTED] in model_data_collection records")
+          .register(registry())
+          .increment(count);
+    }
+  }
+
+  private static MeterRegistry registry() {
+    return Metrics.globalRegistry;
+  }
+}

@@ -1,0 +1,136 @@
+package io.mlws.scorer.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlws.scorer.ModelHolder;
+import io.mlws.scorer.ProbeServer;
+import io.mlws.scorer.ScorerConfig;
+import io.mlws.scorer.ScorerHttpServer;
+import io.mlws.scorer.model.OnnxModel;
+import io.mlws.scorer.settings.RuntimeSettings;
+import io.mlws.scorer.telemetry.DataCollector;
+import io.mlws.scorer.telemetry.TraceBridge;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What Prometheus scrapes from the probe port after known traffic: requests by route, method and
+ * status with their histogram, the model's time, data collection's records and redactions, the JVM.
+ */
+class ScorerMetricsTest {
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void countsWhatWasServedByRouteStatusAndOutcome() throws Exception {
+    ScorerConfig config =
+        ScorerConfig.fromEnvironment(
+            Map.of(
+                "MLWS_MODEL_URI", "models/iris.onnx",
+                "MLWS_PORT", "0",
+                "MLWS_DATA_COLLECTION_ENABLED", "true",
+                "MLWS_DATA_COLLECTION_REDACT_FIELDS", "customer_id"));
+    RuntimeSettings settings = RuntimeSettings.fromConfig(config);
+    ModelHolder model = new ModelHolder();
+    model.set(OnnxModel.load(Path.of("models/iris.onnx"), Optional.empty()));
+    PrometheusMeterRegistry registry = ScorerMetrics.prometheus();
+    Server scoring =
+        ScorerHttpServer.start(
+            config,
+            model,
+            () -> settings,
+            new DataCollector(() -> settings, "pod-1", new TraceBridge.LogRecord()));
+    Server probes = ProbeServer.start(0, model, scoring, registry);
+    String base = "http://127.0.0.1:" + ScorerHttpServer.port(scoring);
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(
+                post(base + "/score", "{\"data\": [[5.1, 3.5, 1.4, 0.2]], \"customer_id\": \"c\"}"))
+            .isEqualTo(200);
+      }
+      assertThat(post(base + "/score", "{\"data\": [[1, 2]]}")).isEqualTo(400);
+      assertThat(get(base + "/nowhere").statusCode()).isEqualTo(404);
+
+      HttpResponse<String> scraped =
+          get("http://127.0.0.1:" + ScorerHttpServer.port(probes) + "/metrics");
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+      String text = scraped.body();
+      assertThat(sample(text, "mlws_requests_seconds_count", "route=\"/score\"", "code=\"200\""))
+          .isEqualTo(3);
+      assertThat(sample(text, "mlws_requests_seconds_count", "route=\"/score\"", "code=\"400\""))
+          .isEqualTo(1);
+      assertThat(sample(text, "mlws_requests_seconds_count", "route=\"unknown\"", "code=\"404\""))
+          .isEqualTo(1);
+      assertThat(
+              sample(
+                  text,
+                  "mlws_requests_seconds_bucket",
+                  "route=\"/score\"",
+                  "code=\"200\"",
+                  "le=\"+Inf\""))
+          .isEqualTo(3);
+      assertThat(sample(text, "mlws_model_inference_seconds_count", "model=\"iris\"")).isEqualTo(3);
+      assertThat(sample(text, "mlws_data_collection_records_total", "outcome=\"kept\""))
+          .isEqualTo(3);
+      assertThat(sample(text, "mlws_data_collection_redacted_fields_total")).isEqualTo(3);
+      assertThat(text).contains("jvm_memory_used_bytes");
+    } finally {
+      // This client's idle keep-alive connections need not be waited for.
+      for (Server server : new Server[] {scoring, probes}) {
+        ((ServerConnector) server.getConnectors()[0]).setShutdownIdleTimeout(50);
+        server.stop();
+      }
+      Metrics.removeRegistry(registry);
+    }
+  }
+
+  /** The value of the one sample of {@code name} whose labels include all of {@code labels}. */
+  static double sample(String scrape, String name, String... labels) {
+    return scrape
+        .lines()
+        .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+        .filter(line -> Arrays.stream(labels).allMatch(line::contains))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .reduce(
+            (a, b) -> {
+              throw new AssertionError(
+                  "more than one sample of " + name + " with " + Arrays.toString(labels));
+            })
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no sample of "
+                        + name
+                        + " with "
+                        + Arrays.toString(labels)
+                        + " in:\n"
+                        + scrape));
+  }
+
+  private static int post(String url, String body) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
