@@ -23,7 +23,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
@@ -86,15 +85,15 @@ class SaturationTest {
       }
       assertThat(entered.get()).as("the queued ones ran too").isEqualTo(4);
 
-      stopNow(scoring);
+      TestServers.stopNow(scoring);
       HttpResponse<String> stopping = send(probeBase + "/ready");
       assertThat(stopping.statusCode()).isEqualTo(503);
       assertThat(stopping.body()).contains("stopping");
       assertThat(send(probeBase + "/healthz").statusCode()).isEqualTo(200);
     } finally {
       release.countDown();
-      stopNow(scoring);
-      stopNow(probes);
+      TestServers.stopNow(scoring);
+      TestServers.stopNow(probes);
     }
   }
 
@@ -124,7 +123,7 @@ class SaturationTest {
       assertThat(entered.get()).isEqualTo(1);
     } finally {
       release.countDown();
-      stopNow(scoring);
+      TestServers.stopNow(scoring);
     }
   }
 
@@ -143,7 +142,7 @@ class SaturationTest {
       assertThat(closing.statusCode()).isEqualTo(200);
       assertThat(closing.headers().firstValue("Connection")).contains("close");
     } finally {
-      stopNow(scoring);
+      TestServers.stopNow(scoring);
     }
   }
 
@@ -160,17 +159,6 @@ class SaturationTest {
         return true;
       }
     };
-  }
-
-  /**
-   * Stops a server without waiting for this test's idle keep-alive connections (the JDK client
-   * cannot be closed on Java 17); the scorer's own 5 s allowance is for real clients.
-   */
-  private static void stopNow(Server server) throws Exception {
-    for (var connector : server.getConnectors()) {
-      ((ServerConnector) connector).setShutdownIdleTimeout(50);
-    }
-    server.stop();
   }
 
   private static HttpRequest get(String url) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlws.scorer.ModelHolder;
 import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
+import io.mlws.scorer.TestServers;
 import io.mlws.scorer.model.ModelKind;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.TensorSpec;
@@ -107,7 +108,7 @@ class ConverterModelsTest {
 
     @Override
     public void close() throws Exception {
-      server.stop();
+      TestServers.stopNow(server);
       model.close();
     }
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlws.scorer.ModelHolder;
 import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
+import io.mlws.scorer.TestServers;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.DataCollector;
@@ -65,7 +66,7 @@ class ScorerEndpointsTest {
 
   @AfterAll
   static void stop() throws Exception {
-    server.stop();
+    TestServers.stopNow(server);
   }
 
   static HttpResponse<String> send(String method, String path, String contentType, String body)
@@ -367,7 +368,7 @@ class ScorerEndpointsTest {
       assertThat(score.statusCode()).isEqualTo(503);
       assertThat(score.body()).contains("not loaded yet");
     } finally {
-      loading.stop();
+      TestServers.stopNow(loading);
     }
   }
 }

@@ -8,6 +8,7 @@ import io.mlws.scorer.ModelHolder;
 import io.mlws.scorer.ProbeServer;
 import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
+import io.mlws.scorer.TestServers;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.DataCollector;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,11 +87,8 @@ class ScorerMetricsTest {
       assertThat(sample(text, "mlws_data_collection_redacted_fields_total")).isEqualTo(3);
       assertThat(text).contains("jvm_memory_used_bytes");
     } finally {
-      // This client's idle keep-alive connections need not be waited for.
-      for (Server server : new Server[] {scoring, probes}) {
-        ((ServerConnector) server.getConnectors()[0]).setShutdownIdleTimeout(50);
-        server.stop();
-      }
+      TestServers.stopNow(scoring);
+      TestServers.stopNow(probes);
       Metrics.removeRegistry(registry);
     }
   }
