@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The scorer in its pod, as the operator makes it (default resources: 1Gi limit, the heap sized from it), serving a
+# model of about 100 MB with the Application Insights agent and data collection on, under load through its ClusterIP
+# for DURATION seconds (120): whether the pod is OOMKilled or restarts, its RSS over time, and the JVM's flags.
+# Prints a Markdown table (results/scorer-memory.md). Starts the local cluster and takes it down at the end.
+#   bench/scorer-memory.sh        (after mvn -B verify, or mvn -B -DskipTests package)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+DURATION=${DURATION:-120}
+CONNECTIONS=${CONNECTIONS:-4}
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null || true
+  local-cluster/cluster down > /dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A model of about 100 MB: X [N, 4] -> 5000 -> 5000 -> 3 (softmax), random weights with a fixed seed; never in git.
+venv=$(ls -d "${MLWS_CACHE:-$HOME/.cache/mlws}"/test-models-venv-* | head -1)
+"$venv/bin/python" - "$work/big.onnx" << 'PY'
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+rng = np.random.default_rng(0)
+h = 5000
+weights = {
+    "w1": (rng.standard_normal((4, h)) * 0.1).astype(np.float32),
+    "w2": (rng.standard_normal((h, h)) * 0.01).astype(np.float32),
+    "w3": (rng.standard_normal((h, 3)) * 0.01).astype(np.float32),
+}
+nodes = [
+    helper.make_node("MatMul", ["X", "w1"], ["a"]), helper.make_node("Relu", ["a"], ["b"]),
+    helper.make_node("MatMul", ["b", "w2"], ["c"]), helper.make_node("Relu", ["c"], ["d"]),
+    helper.make_node("MatMul", ["d", "w3"], ["e"]), helper.make_node("Softmax", ["e"], ["probabilities"], axis=1),
+]
+graph = helper.make_graph(
+    nodes, "big", [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 4])],
+    [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 3])],
+    [numpy_helper.from_array(w, name) for name, w in weights.items()])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 8
+onnx.save(model, sys.argv[1])
+PY
+size=$(stat -c %s "$work/big.onnx")
+sha=$(sha256sum "$work/big.onnx" | cut -c1-64)
+
+local-cluster/cluster down > /dev/null 2>&1 || true
+KUBECONFIG=$(local-cluster/cluster up | tail -1)
+export KUBECONFIG PATH="$(local-cluster/cluster bin):$PATH"
+local-cluster/cluster images > /dev/null
+kubectl apply --server-side -k deploy/local > /dev/null
+kubectl -n mlws-system rollout status deployment/mlws-operator --timeout=5m > /dev/null
+
+# The capture server stands in for Application Insights; the model is served from the same bridge address, as storage
+# would serve it.
+connection_string=$(local-cluster/cluster capture)
+bridge_ip=$(sed -E 's#.*IngestionEndpoint=https?://([^:/;]+).*#\1#' <<< "$connection_string")
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind "$bridge_ip" --directory "$work" > "$work/http.log" 2>&1 &
+server_pid=$!
+
+kubectl create secret generic appinsights --from-literal=connection-string="$connection_string" > /dev/null
+kubectl label secret appinsights mlws.io/connection-string=true > /dev/null
+kubectl apply -f - > /dev/null << YAML
+apiVersion: mlws.io/v1alpha1
+kind: MLWebService
+metadata: {name: big}
+spec:
+  model: {uri: "http://$bridge_ip:$port/big.onnx", sha256: "$sha"}
+  replicas: 1
+  appInsights: {enabled: true, connectionStringSecretRef: {name: appinsights}}
+  dataCollection: {enabled: true}
+YAML
+kubectl wait --for=condition=Ready mlws/big --timeout=10m > /dev/null
+pod=$(kubectl get pods -l app.kubernetes.io/instance=big -o jsonpath='{.items[0].metadata.name}')
+pid=$(for p in $(pgrep -f /opt/mlws/scorer.jar); do
+  tr '\0' '\n' < "/proc/$p/environ" | grep -qx "MLWS_POD_NAME=$pod" && echo "$p"; done | head -1)
+rss() { echo $(( $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") / 1024 )); }
+ip=$(kubectl get service big -o jsonpath='{.spec.clusterIP}')
+
+echo "| seconds under load | RSS MiB |"
+echo "| ---: | ---: |"
+echo "| 0 | $(rss) |"
+wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/wrk/score.lua "http://$ip" > "$work/wrk.txt" &
+wrk_pid=$!
+for ((s = 10; s <= DURATION; s += 10)); do
+  sleep 10
+  echo "| $s | $(rss) |"
+done
+wait "$wrk_pid"
+echo
+restarts=$(kubectl get pod "$pod" -o jsonpath='{.status.containerStatuses[0].restartCount}')
+last=$(kubectl get pod "$pod" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.reason}')
+echo "model: $size bytes; pod $pod: restarts $restarts${last:+, last terminated: $last}"
+echo "JVM: $(tr '\0' ' ' < "/proc/$pid/cmdline")"
+echo "environment: $(tr '\0' '\n' < "/proc/$pid/environ" | grep -E '^(JDK_JAVA_OPTIONS|JAVA_TOOL_OPTIONS)=' | tr '\n' ' ')"
+echo "limits: $(kubectl get pod "$pod" -o jsonpath='{.spec.containers[0].resources}')"
+grep -E 'Requests/sec|Non-2xx|Socket errors|Latency' "$work/wrk.txt" || true
+[ "$restarts" = 0 ]
