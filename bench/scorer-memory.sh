@@ -3,12 +3,17 @@
 # model of about 100 MB with the Application Insights agent and data collection on, under load through its ClusterIP
 # for DURATION seconds (120): whether the pod is OOMKilled or restarts, its RSS over time, and the JVM's flags.
 # Prints a Markdown table (results/scorer-memory.md). Starts the local cluster and takes it down at the end.
-#   bench/scorer-memory.sh        (after mvn -B verify, or mvn -B -DskipTests package)
+#   bench/scorer-memory.sh            (after mvn -B verify, or mvn -B -DskipTests package)
+# With "saturate": the iris model in a pod limited to 200m CPU under far more load than it can serve
+# (CONNECTIONS 64): the probes, on their own port and threads, keep the pod from being restarted, and the excess
+# gets fast 503s (results/scorer-saturation.md).
+#   bench/scorer-memory.sh saturate
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+MODE=${1:-memory}
 DURATION=${DURATION:-120}
-CONNECTIONS=${CONNECTIONS:-4}
+if [ "$MODE" = saturate ]; then CONNECTIONS=${CONNECTIONS:-64}; else CONNECTIONS=${CONNECTIONS:-4}; fi
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -65,15 +70,23 @@ server_pid=$!
 
 kubectl create secret generic appinsights --from-literal=connection-string="$connection_string" > /dev/null
 kubectl label secret appinsights mlws.io/connection-string=true > /dev/null
+if [ "$MODE" = saturate ]; then
+  model='{uri: "file:///opt/mlws/models/iris.onnx"}'
+  resources='resources: {limits: {cpu: 200m, memory: 1Gi}}'
+else
+  model="{uri: \"http://$bridge_ip:$port/big.onnx\", sha256: \"$sha\"}"
+  resources=''
+fi
 kubectl apply -f - > /dev/null << YAML
 apiVersion: mlws.io/v1alpha1
 kind: MLWebService
 metadata: {name: big}
 spec:
-  model: {uri: "http://$bridge_ip:$port/big.onnx", sha256: "$sha"}
+  model: $model
   replicas: 1
   appInsights: {enabled: true, connectionStringSecretRef: {name: appinsights}}
   dataCollection: {enabled: true}
+  $resources
 YAML
 kubectl wait --for=condition=Ready mlws/big --timeout=10m > /dev/null
 pod=$(kubectl get pods -l app.kubernetes.io/instance=big -o jsonpath='{.items[0].metadata.name}')
@@ -95,9 +108,9 @@ wait "$wrk_pid"
 echo
 restarts=$(kubectl get pod "$pod" -o jsonpath='{.status.containerStatuses[0].restartCount}')
 last=$(kubectl get pod "$pod" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.reason}')
-echo "model: $size bytes; pod $pod: restarts $restarts${last:+, last terminated: $last}"
+echo "model: $([ "$MODE" = saturate ] && echo iris || echo "$size bytes"); pod $pod: restarts $restarts${last:+, last terminated: $last}"
 echo "JVM: $(tr '\0' ' ' < "/proc/$pid/cmdline")"
 echo "environment: $(tr '\0' '\n' < "/proc/$pid/environ" | grep -E '^(JDK_JAVA_OPTIONS|JAVA_TOOL_OPTIONS)=' | tr '\n' ' ')"
 echo "limits: $(kubectl get pod "$pod" -o jsonpath='{.spec.containers[0].resources}')"
-grep -E 'Requests/sec|Non-2xx|Socket errors|Latency' "$work/wrk.txt" || true
+grep -E 'requests in|Requests/sec|Non-2xx|Socket errors|Latency' "$work/wrk.txt" || true
 [ "$restarts" = 0 ]

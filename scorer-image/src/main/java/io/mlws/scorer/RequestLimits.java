@@ -14,7 +14,9 @@ public record RequestLimits(int concurrent, int queued, int queueWaitMillis) {
   }
 
   static final int DEFAULT_QUEUED = 64;
-  static final int DEFAULT_QUEUE_WAIT_MILLIS = 5_000;
+
+  /** Under common client timeouts (2 s and more): a client gets its 503 before it gives up. */
+  static final int DEFAULT_QUEUE_WAIT_MILLIS = 1_000;
 
   public Duration queueWait() {
     return Duration.ofMillis(queueWaitMillis);
