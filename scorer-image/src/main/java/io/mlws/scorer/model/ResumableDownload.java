@@ -86,6 +86,9 @@ final class ResumableDownload {
       HttpResponse.ResponseInfo info = answer.get();
       if (info == null) {
         LOG.warn("model download from {} failed to connect ({}); retrying", uri, broke);
+        // A pause that grows with each attempt, within what is left of the budget.
+        long untilDeadline = Duration.between(Instant.now(), deadline).toMillis();
+        Thread.sleep(Math.max(0, Math.min(1000L * attempt, untilDeadline)));
         continue;
       }
       int status = info.statusCode();
