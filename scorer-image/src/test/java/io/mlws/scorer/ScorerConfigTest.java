@@ -48,6 +48,29 @@ class ScorerConfigTest {
     assertThat(config.maxRequestBytes()).isEqualTo(1 << 20);
     assertThat(config.requestSamplingPercentage()).as("the agent's own default").isEmpty();
     assertThat(config.modelCredential().present()).isFalse();
+    assertThat(config.probePort()).isEqualTo(8081);
+    assertThat(config.download().budget()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(config.download().maxBytes()).isEmpty();
+    assertThat(config.limits().concurrent()).isGreaterThanOrEqualTo(2);
+    assertThat(config.limits().queued()).isEqualTo(64);
+    assertThat(config.limits().queueWaitMillis()).isEqualTo(1000);
+  }
+
+  @Test
+  void readsTheDownloadBudgetAndTheVolumeLimit() {
+    ScorerConfig config =
+        ScorerConfig.fromEnvironment(
+            Map.of(
+                "MLWS_MODEL_URI", "https://models.example.com/big.onnx",
+                "MLWS_MODEL_DOWNLOAD_TIMEOUT_SECONDS", "3600",
+                "MLWS_MODEL_MAX_BYTES", "2147483648"));
+    assertThat(config.download().budget()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(config.download().maxBytes()).hasValue(2147483648L);
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.fromEnvironment(
+                    Map.of("MLWS_MODEL_URI", "m.onnx", "MLWS_MODEL_MAX_BYTES", "2Gi")))
+        .hasMessageContaining("MLWS_MODEL_MAX_BYTES must be a positive number of bytes");
   }
 
   @Test
