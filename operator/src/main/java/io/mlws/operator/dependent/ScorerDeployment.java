@@ -53,6 +53,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
 
   public static Deployment desired(
       ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
+    ScorerShutdown shutdown = ScorerShutdown.of(spec.pod());
     return new DeploymentBuilder()
         .withMetadata(ScorerNames.metadata(spec.name(), spec.name(), spec.namespace()))
         .withNewSpec()
@@ -81,7 +82,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withTopologySpreadConstraints(ScorerSpread.constraints(spec))
         .withPriorityClassName(spec.pod().getPriorityClassName())
         .withAutomountServiceAccountToken(false)
-        .withTerminationGracePeriodSeconds(ScorerShutdown.of(spec.pod()).gracePeriodSeconds())
+        .withTerminationGracePeriodSeconds(shutdown.gracePeriodSeconds())
         .withEnableServiceLinks(false)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
@@ -92,7 +93,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
-        .withContainers(container(spec, telemetry, config))
+        .withContainers(container(spec, telemetry, config, shutdown))
         .withVolumes(volumes(spec))
         .endSpec()
         .endTemplate()
@@ -101,8 +102,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
   }
 
   private static Container container(
-      ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
-    int pause = ScorerShutdown.of(spec.pod()).pauseSeconds();
+      ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config, ScorerShutdown shutdown) {
+    int pause = shutdown.pauseSeconds();
     return new ContainerBuilder()
         .withName(ScorerNames.CONTAINER)
         .withImage(spec.image())
@@ -116,7 +117,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withContainerPort(ScorerNames.PROBE_PORT)
         .withProtocol("TCP")
         .endPort()
-        .withEnv(env(spec, telemetry, config))
+        .withEnv(env(spec, telemetry, config, shutdown))
         .withResources(spec.resources())
         .withStartupProbe(httpProbe("/ready", 2, startupProbeFailures(spec)))
         .withReadinessProbe(httpProbe("/ready", 2, 3))
@@ -141,7 +142,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
   }
 
   private static List<EnvVar> env(
-      ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config) {
+      ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config, ScorerShutdown shutdown) {
     List<EnvVar> env = new ArrayList<>();
     env.add(literal("MLWS_MODEL_URI", modelUriInPod(spec.modelUri())));
     spec.modelSha256().ifPresent(sha -> env.add(literal("MLWS_MODEL_SHA256", sha)));
@@ -162,10 +163,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     }
     env.add(literal("MLWS_PORT", String.valueOf(ScorerNames.CONTAINER_PORT)));
     env.add(literal("MLWS_PROBE_PORT", String.valueOf(ScorerNames.PROBE_PORT)));
-    env.add(
-        literal(
-            "MLWS_SHUTDOWN_TIMEOUT_SECONDS",
-            String.valueOf(ScorerShutdown.of(spec.pod()).drainSeconds())));
+    env.add(literal("MLWS_SHUTDOWN_TIMEOUT_SECONDS", String.valueOf(shutdown.drainSeconds())));
     ScorerHeap.maxHeapOption(spec.resources())
         .ifPresent(heap -> env.add(literal("JDK_JAVA_OPTIONS", heap)));
     env.add(literal("MLWS_CONFIG", ScorerNames.SETTINGS_DIR + "/" + ScorerNames.SETTINGS_FILE));
