@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFetcher.class);
 
+  private static final String DOWNLOADED = "model.onnx";
+
   private ModelFetcher() {}
 
   /** Thrown when the model cannot be had; the message says what to fix. */
@@ -51,7 +53,19 @@ public final class ModelFetcher {
       throws ModelUnavailableException, IOException, InterruptedException {
     Path file;
     if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      file = download(URI.create(uri), sha256, downloadDir, credential, limits);
+      Optional<Path> earlier = verifiedEarlierDownload(downloadDir, sha256);
+      if (earlier.isPresent()) {
+        LOG.info(
+            "model "
+                + uri
+                + " ready at "
+                + earlier.get()
+                + " from an earlier start, not downloaded again (sha256 "
+                + sha256.get().toLowerCase()
+                + ")");
+        return earlier.get();
+      }
+      file = download(URI.create(uri), downloadDir, credential, limits);
     } else {
       file = uri.startsWith("file://") ? Path.of(URI.create(uri)) : Path.of(uri);
       if (!Files.isRegularFile(file)) {
@@ -70,26 +84,29 @@ public final class ModelFetcher {
 
   /**
    * The model volume outlives a container restart: what an earlier start left half-done is removed,
-   * and a complete file that matches the expected SHA-256 is served again without downloading it.
+   * and a complete file that matches the expected SHA-256 (hashed once, here) is served again; one
+   * that does not, or cannot be checked, is removed.
    */
-  private static Path download(
-      URI uri,
-      Optional<String> sha256,
-      Path downloadDir,
-      ModelCredential credential,
-      DownloadLimits limits)
-      throws ModelUnavailableException, IOException, InterruptedException {
+  private static Optional<Path> verifiedEarlierDownload(Path downloadDir, Optional<String> sha256)
+      throws IOException {
     Files.createDirectories(downloadDir);
     removePartialDownloads(downloadDir);
-    Path target = downloadDir.resolve("model.onnx");
-    if (Files.exists(target)) {
-      if (sha256.isPresent() && sha256.get().equalsIgnoreCase(sha256Of(target))) {
-        LOG.info("model from an earlier start is at " + target + " and verified: not downloading");
-        return target;
-      }
-      Files.delete(target);
+    Path target = downloadDir.resolve(DOWNLOADED);
+    if (!Files.exists(target)) {
+      return Optional.empty();
     }
-    Path partial = downloadDir.resolve("model.onnx.part");
+    if (sha256.isPresent() && sha256.get().equalsIgnoreCase(sha256Of(target))) {
+      return Optional.of(target);
+    }
+    Files.delete(target);
+    return Optional.empty();
+  }
+
+  private static Path download(
+      URI uri, Path downloadDir, ModelCredential credential, DownloadLimits limits)
+      throws ModelUnavailableException, IOException, InterruptedException {
+    Path target = downloadDir.resolve(DOWNLOADED);
+    Path partial = downloadDir.resolve(DOWNLOADED + ".part");
     LOG.info("downloading model from " + uri + " (credential: " + credential + ")");
     long size;
     try {
