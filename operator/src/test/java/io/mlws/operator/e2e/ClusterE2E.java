@@ -418,13 +418,9 @@ class ClusterE2E {
         .collect(Collectors.toSet());
   }
 
+  /** The pods of iris, terminating ones included. */
   static List<Pod> irisPods() {
-    return client
-        .pods()
-        .inNamespace(ns)
-        .withLabel("app.kubernetes.io/instance", "iris")
-        .list()
-        .getItems();
+    return pods("iris");
   }
 
   private void assertConnectionStringOnlyInTheSecretAndThePods() throws Exception {
@@ -488,13 +484,7 @@ class ClusterE2E {
         .atMost(Duration.ofMinutes(2))
         .untilAsserted(
             () ->
-                assertThat(
-                        client
-                            .pods()
-                            .inNamespace(ns)
-                            .withLabel("app.kubernetes.io/instance", "iris")
-                            .list()
-                            .getItems())
+                assertThat(irisPods())
                     .as("pods of iris")
                     .allSatisfy(
                         p ->
@@ -555,14 +545,19 @@ class ClusterE2E {
         .collect(Collectors.toSet());
   }
 
-  static List<Pod> runningPods(String service) {
+  /** A service's pods, terminating ones included. */
+  static List<Pod> pods(String service) {
     return client
         .pods()
         .inNamespace(ns)
         .withLabel("app.kubernetes.io/instance", service)
         .list()
-        .getItems()
-        .stream()
+        .getItems();
+  }
+
+  /** A service's pods that are not terminating. */
+  static List<Pod> runningPods(String service) {
+    return pods(service).stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .toList();
   }
