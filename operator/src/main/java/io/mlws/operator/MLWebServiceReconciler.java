@@ -1,5 +1,6 @@
 package io.mlws.operator;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -15,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconci
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.dependent.AutoscalingRequested;
 import io.mlws.operator.dependent.ForeignObjects;
 import io.mlws.operator.dependent.ReplicasHandover;
@@ -26,8 +28,11 @@ import io.mlws.operator.dependent.ScorerObject;
 import io.mlws.operator.dependent.ScorerPlan;
 import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.dependent.SeveralReplicasPossible;
+import io.mlws.operator.settings.SettingsConfirmation;
+import io.mlws.operator.settings.SettingsReport;
 import io.mlws.operator.status.Blocker;
 import io.mlws.operator.status.ObservedStatus;
+import io.mlws.operator.status.SettingsCondition;
 import io.mlws.operator.status.TransitionEvents;
 import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import io.mlws.operator.telemetry.TelemetryPlan;
@@ -65,6 +70,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   private final ScorerService service = new ScorerService();
   private final ScorerAutoscaler autoscaler = new ScorerAutoscaler();
   private final ScorerDisruptionBudget budget = new ScorerDisruptionBudget();
+  private final SettingsConfirmation settings;
   private final Workflow<MLWebService> workflow;
 
   public MLWebServiceReconciler(OperatorConfig config, EventPublisher events, Clock clock) {
@@ -72,6 +78,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     this.events = events;
     this.statusRecorder = new StatusRecorder(events, clock);
     this.clock = clock;
+    this.settings = new SettingsConfirmation(config.confirmSettings());
     this.workflow =
         new WorkflowBuilder<MLWebService>()
             .addDependentResource(configMap)
@@ -104,11 +111,19 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
       applied = workflow.reconcile(mlws, context);
       blocker = refused(applied);
     }
-    recordStatus(mlws, plan, blocker, context);
+    MLWebServiceStatus status = recordStatus(mlws, plan, blocker, context);
     applied.throwAggregateExceptionIfErrorsPresent();
+    return recheckAfter(blocker, status)
+        .map(after -> UpdateControl.<MLWebService>noUpdate().rescheduleAfter(after))
+        .orElseGet(UpdateControl::noUpdate);
+  }
+
+  /** An object in the way is not watched, nor are the pods applying new settings: look again. */
+  private static Optional<Duration> recheckAfter(
+      Optional<Blocker> blocker, MLWebServiceStatus status) {
     return blocker.map(Blocker::reason).filter(Blocker.OBJECT_IN_THE_WAY::equals).isPresent()
-        ? UpdateControl.<MLWebService>noUpdate().rescheduleAfter(FOREIGN_OBJECT_RECHECK)
-        : UpdateControl.noUpdate();
+        ? Optional.of(FOREIGN_OBJECT_RECHECK)
+        : SettingsCondition.recheckAfter(status);
   }
 
   @Override
@@ -180,15 +195,18 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
                         + message));
   }
 
-  private void recordStatus(
+  private MLWebServiceStatus recordStatus(
       MLWebService mlws,
       ScorerPlan plan,
       Optional<Blocker> blocker,
       Context<MLWebService> context) {
     Optional<Deployment> live = context.getSecondaryResource(Deployment.class);
-    statusRecorder.record(
-        mlws,
-        ObservedStatus.compute(mlws, plan.spec(), live, plan.telemetry(), blocker, clock.instant()),
-        context);
+    Optional<SettingsReport> applying =
+        settings.check(mlws, context.getSecondaryResource(ConfigMap.class), context.getClient());
+    MLWebServiceStatus status =
+        ObservedStatus.compute(
+            mlws, plan.spec(), live, plan.telemetry(), blocker, applying, clock.instant());
+    statusRecorder.record(mlws, status, context);
+    return status;
   }
 }

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * @param leaseNamespace namespace of that Lease; empty means the client's namespace
  * @param healthPort port of /healthz, /readyz and /metrics
  * @param clusterDomain the cluster's DNS domain, for status.url (kubelet's --cluster-domain)
+ * @param confirmSettings whether to ask ready scorer pods (on their probe port) which settings file
+ *     they apply, for the SettingsApplied condition; off where the operator cannot reach pods
  */
 public record OperatorConfig(
     String scorerImage,
@@ -30,7 +32,8 @@ public record OperatorConfig(
     String leaseName,
     Optional<String> leaseNamespace,
     int healthPort,
-    String clusterDomain) {
+    String clusterDomain,
+    boolean confirmSettings) {
 
   public static final String DEFAULT_SCORER_IMAGE = "ghcr.io/mlws/scorer:0.1.0";
   public static final String DEFAULT_AGENT_PATH = "/opt/mlws/agent/applicationinsights-agent.jar";
@@ -50,7 +53,8 @@ public record OperatorConfig(
         env.getOrDefault("MLWS_LEASE_NAME", "mlws-operator-leader"),
         Optional.ofNullable(blankToNull(env.get("MLWS_LEASE_NAMESPACE"))),
         port(env, "MLWS_HEALTH_PORT", 8081),
-        domain(env, "MLWS_CLUSTER_DOMAIN", "cluster.local"));
+        domain(env, "MLWS_CLUSTER_DOMAIN", "cluster.local"),
+        booleanValue(env, "MLWS_CONFIRM_SETTINGS", true));
   }
 
   /** The configuration of a local run: defaults everywhere, every namespace. */
@@ -68,7 +72,8 @@ public record OperatorConfig(
         leaseName,
         leaseNamespace,
         healthPort,
-        clusterDomain);
+        clusterDomain,
+        confirmSettings);
   }
 
   public OperatorConfig withWatchedNamespaces(Set<String> namespaces) {
@@ -81,7 +86,22 @@ public record OperatorConfig(
         leaseName,
         leaseNamespace,
         healthPort,
-        clusterDomain);
+        clusterDomain,
+        confirmSettings);
+  }
+
+  public OperatorConfig withSettingsConfirmation(boolean confirm) {
+    return new OperatorConfig(
+        scorerImage,
+        agentPath,
+        defaultAppInsightsSecret,
+        watchedNamespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        healthPort,
+        clusterDomain,
+        confirm);
   }
 
   private static SecretKeyReference secretReference(String value) {

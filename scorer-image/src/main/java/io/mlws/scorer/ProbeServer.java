@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlws.scorer.http.JsonErrors;
 import io.mlws.scorer.http.ProbeHandler;
 import io.mlws.scorer.metrics.ScorerMetrics;
+import io.mlws.scorer.settings.AppliedSettings;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -17,13 +19,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class ProbeServer {
   private ProbeServer() {}
 
-  public static Server start(int port, ModelHolder model, Server scoring) throws Exception {
-    return start(port, model, scoring, ScorerMetrics.prometheus());
+  public static Server start(
+      int port, ModelHolder model, Server scoring, Supplier<AppliedSettings> settings)
+      throws Exception {
+    return start(port, model, scoring, ScorerMetrics.prometheus(), settings);
   }
 
   /** The same, serving /metrics from {@code metrics} (Prometheus' text format). */
   public static Server start(
-      int port, ModelHolder model, Server scoring, PrometheusMeterRegistry metrics)
+      int port,
+      ModelHolder model,
+      Server scoring,
+      PrometheusMeterRegistry metrics,
+      Supplier<AppliedSettings> settings)
       throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(6, 2);
     threads.setName("probes");
@@ -34,7 +42,7 @@ public final class ProbeServer {
     server.addConnector(connector);
     server.setHandler(
         new ProbeHandler(
-            model, () -> scoring.isStopping() || scoring.isStopped(), metrics::scrape));
+            model, () -> scoring.isStopping() || scoring.isStopped(), metrics::scrape, settings));
     server.setErrorHandler(new JsonErrors());
     server.start();
     return server;

@@ -3,12 +3,14 @@ package io.mlws.scorer;
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.UnservableModel;
+import io.mlws.scorer.settings.AppliedSettings;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.settings.SettingsFile;
 import io.mlws.scorer.telemetry.DataCollector;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import io.mlws.scorer.telemetry.TraceBridge;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -38,11 +40,19 @@ public final class ScorerMain {
       return;
     }
     RuntimeSettings base = RuntimeSettings.fromConfig(config);
+    Optional<SettingsFile> file = Optional.empty();
+    if (config.settingsFile().isPresent()) {
+      file =
+          Optional.of(
+              SettingsFile.watch(
+                  config.settingsFile().get(),
+                  base,
+                  Duration.ofMillis(config.settingsPollMillis())));
+    }
     Supplier<RuntimeSettings> settings =
-        config.settingsFile().isPresent()
-            ? SettingsFile.watch(
-                config.settingsFile().get(), base, Duration.ofMillis(config.settingsPollMillis()))
-            : () -> base;
+        file.<Supplier<RuntimeSettings>>map(f -> f).orElse(() -> base);
+    Supplier<AppliedSettings> applied =
+        file.<Supplier<AppliedSettings>>map(f -> f::applied).orElse(() -> AppliedSettings.NONE);
     ModelHolder model = new ModelHolder();
     Server server =
         ScorerHttpServer.start(
@@ -53,7 +63,7 @@ public final class ScorerMain {
                 settings,
                 config.podName(),
                 TraceBridge.forRequestSampling(config.requestSamplingPercentage().orElse(0.0))));
-    Server probes = ProbeServer.start(config.probePort(), model, server);
+    Server probes = ProbeServer.start(config.probePort(), model, server, applied);
     LOG.info(
         "scorer listening on port {}, probes on port {}",
         ScorerHttpServer.port(server),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mlws.scorer.http.ConnectionDrain;
 import io.mlws.scorer.model.OnnxModel;
+import io.mlws.scorer.settings.AppliedSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +53,7 @@ class SaturationTest {
     ModelHolder model = new ModelHolder();
     model.set(OnnxModel.load(Path.of("models/iris.onnx"), Optional.empty()));
     Server scoring = ScorerHttpServer.start(config, busy);
-    Server probes = ProbeServer.start(0, model, scoring);
+    Server probes = ProbeServer.start(0, model, scoring, () -> AppliedSettings.NONE);
     String base = "http://127.0.0.1:" + ScorerHttpServer.port(scoring);
     String probeBase = "http://127.0.0.1:" + ScorerHttpServer.port(probes);
     try {

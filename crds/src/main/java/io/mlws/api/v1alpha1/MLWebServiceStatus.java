@@ -14,7 +14,8 @@ public class MLWebServiceStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Ready, Reconciling, Stalled and AppInsightsReady, with reasons and messages.")
+      "Ready, Reconciling, Stalled, AppInsightsReady and SettingsApplied, with reasons and"
+          + " messages.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Scorer pods that exist.")
@@ -34,6 +35,12 @@ public class MLWebServiceStatus {
 
   @JsonPropertyDescription("Whether the pods send model_data_collection traces.")
   private DataCollectionState dataCollection;
+
+  @JsonPropertyDescription(
+      "Digest (sha256:...) of the settings file in the scorer ConfigMap once every ready scorer"
+          + " pod reports that it applies it; unset while some do not (see the SettingsApplied"
+          + " condition).")
+  private String appliedSettings;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -99,6 +106,14 @@ public class MLWebServiceStatus {
     this.dataCollection = dataCollection;
   }
 
+  public String getAppliedSettings() {
+    return appliedSettings;
+  }
+
+  public void setAppliedSettings(String appliedSettings) {
+    this.appliedSettings = appliedSettings;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof MLWebServiceStatus other)) {
@@ -111,7 +126,8 @@ public class MLWebServiceStatus {
         && Objects.equals(replicaSummary, other.replicaSummary)
         && Objects.equals(url, other.url)
         && appInsights == other.appInsights
-        && dataCollection == other.dataCollection;
+        && dataCollection == other.dataCollection
+        && Objects.equals(appliedSettings, other.appliedSettings);
   }
 
   @Override

@@ -26,7 +26,11 @@ final class ConditionList {
   }
 
   ConditionList set(String type, boolean status, String reason, String message) {
-    String statusText = status ? "True" : "False";
+    return set(type, status ? "True" : "False", reason, message);
+  }
+
+  /** With the status as text: True, False or Unknown. */
+  ConditionList set(String type, String statusText, String reason, String message) {
     String transitionTime =
         previous.stream()
             .filter(c -> type.equals(c.getType()) && statusText.equals(c.getStatus()))

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.dependent.ScorerNames;
+import io.mlws.operator.settings.SettingsReport;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +29,7 @@ public final class ObservedStatus {
       Optional<Deployment> deployment,
       TelemetryPlan telemetry,
       Optional<Blocker> blocker,
+      Optional<SettingsReport> settings,
       Instant now) {
     long generation = Objects.requireNonNullElse(mlws.getMetadata().getGeneration(), 0L);
     MLWebServiceStatus previous = mlws.getStatus();
@@ -80,6 +83,10 @@ public final class ObservedStatus {
     }
     conditions.set(
         APP_INSIGHTS_READY, telemetry.enabled(), telemetry.reason(), telemetry.message());
+    settings.ifPresent(
+        report ->
+            SettingsCondition.set(
+                conditions, previous, report, ScorerNames.configMap(spec.name()), now));
 
     MLWebServiceStatus status = new MLWebServiceStatus();
     status.setObservedGeneration(generation);
@@ -91,6 +98,8 @@ public final class ObservedStatus {
     status.setUrl(rollout.readyReplicas() > 0 ? spec.url() : null);
     status.setAppInsights(telemetry.state());
     status.setDataCollection(telemetry.dataCollection(spec));
+    status.setAppliedSettings(
+        settings.filter(SettingsReport::allApply).map(SettingsReport::wanted).orElse(null));
     return status;
   }
 

@@ -10,6 +10,7 @@ public final class StatusConditions {
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
   public static final String APP_INSIGHTS_READY = "AppInsightsReady";
+  public static final String SETTINGS_APPLIED = "SettingsApplied";
 
   private StatusConditions() {}
 

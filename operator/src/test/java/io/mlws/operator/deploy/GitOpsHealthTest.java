@@ -181,6 +181,7 @@ public class GitOpsHealthTest {
               Optional.ofNullable(deployment),
               TelemetryPlan.of(spec, secret),
               Blockers.invalidSpec(problems),
+              Optional.empty(),
               Instant.parse("2026-11-24T10:00:00Z")));
     }
     if (generationBumped) {

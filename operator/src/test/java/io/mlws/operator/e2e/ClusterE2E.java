@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,6 +13,7 @@ import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.Kubectl;
 import io.mlws.operator.cluster.CaptureProcess;
 import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.settings.SettingsConfirmation;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -67,6 +69,7 @@ class ClusterE2E {
           "Prediction");
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
   static KubernetesClient client;
   static Path kubeconfig;
   static String ns;
@@ -345,14 +348,21 @@ class ClusterE2E {
                     && e.at("/data/baseData/url").asText().matches(".*/(ready|healthz)$"));
 
     // Data collection's sampling is read from the settings file the kubelet projects: the running
-    // pods apply it, without a restart, once the kubelet has caught up.
+    // pods apply it, without a restart, once the kubelet has caught up. Status says when: the
+    // operator asks each ready pod which file it applies. Once status says all do, each pod must
+    // say so too, and a batch sent then must have no collected record.
     Set<String> podsBefore = podNames("iris");
     long sampledOut = patch("{\"spec\":{\"dataCollection\":{\"samplingPercentage\":0}}}");
     awaitReadyAt(sampledOut);
-    await("a batch of requests with no model_data_collection trace (the kubelet's ConfigMap delay)")
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(5))
-        .until(() -> batchWithoutCollections(base));
+    String wanted = awaitSettingsAppliedOnStatus();
+    for (Pod pod : runningPods("iris")) {
+      assertThat(settingsDigestOf(pod))
+          .as("what %s applies once status says every ready pod does", pod.getMetadata().getName())
+          .isEqualTo(wanted);
+    }
+    assertThat(batchWithoutCollections(base))
+        .as("no model_data_collection trace once status says 0% is applied")
+        .isTrue();
     assertThat(podNames("iris")).as("the same pods, not restarted").isEqualTo(podsBefore);
     assertThat(runningPods("iris"))
         .allSatisfy(
@@ -466,6 +476,51 @@ class ClusterE2E {
                         assertThat(c.getStatus()).isEqualTo("True");
                       });
             });
+  }
+
+  /**
+   * Waits until status reports the settings file of iris' ConfigMap as applied by every ready pod
+   * (SettingsApplied True, appliedSettings its digest); returns that digest.
+   */
+  static String awaitSettingsAppliedOnStatus() {
+    String file =
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .withName("iris-settings")
+            .get()
+            .getData()
+            .get("settings.json");
+    String wanted = SettingsConfirmation.digest(file);
+    await("status of iris says every ready pod applies " + wanted)
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              MLWebService mlws =
+                  client.resources(MLWebService.class).inNamespace(ns).withName("iris").get();
+              assertThat(mlws.getStatus().getAppliedSettings()).isEqualTo(wanted);
+              assertThat(mlws.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("SettingsApplied");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                      });
+            });
+    return wanted;
+  }
+
+  /** What a pod answers on its probe port about the settings file it applies. */
+  static String settingsDigestOf(Pod pod) throws Exception {
+    HttpResponse<String> answer =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + pod.getStatus().getPodIP() + ":8081/settings"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return JSON.readTree(answer.body()).path("digest").asText();
   }
 
   /** Sends a batch and says whether all its requests arrived and none of them was collected. */

@@ -200,6 +200,7 @@ class ObservedStatusTest {
         deployment,
         TelemetryPlan.of(spec, Optional.empty()),
         Blockers.invalidSpec(problems),
+        Optional.empty(),
         now);
   }
 }

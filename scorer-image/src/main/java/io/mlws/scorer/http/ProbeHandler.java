@@ -1,6 +1,10 @@
 package io.mlws.scorer.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlws.scorer.ModelHolder;
+import io.mlws.scorer.settings.AppliedSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
@@ -13,18 +17,26 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The kubelet's probes on a port of their own: /healthz (the process answers) and /ready (the model
- * is loaded and the scoring port is not shutting down); and /metrics for Prometheus. Nothing else
- * is served here.
+ * is loaded and the scoring port is not shutting down); /metrics for Prometheus; and /settings,
+ * which settings file is in force, for the operator's status. Nothing else is served here.
  */
 public final class ProbeHandler extends Handler.Abstract {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final ModelHolder model;
   private final BooleanSupplier stopping;
   private final Supplier<String> metrics;
+  private final Supplier<AppliedSettings> settings;
 
-  public ProbeHandler(ModelHolder model, BooleanSupplier stopping, Supplier<String> metrics) {
+  public ProbeHandler(
+      ModelHolder model,
+      BooleanSupplier stopping,
+      Supplier<String> metrics,
+      Supplier<AppliedSettings> settings) {
     this.model = model;
     this.stopping = stopping;
     this.metrics = metrics;
+    this.settings = settings;
   }
 
   @Override
@@ -38,6 +50,10 @@ public final class ProbeHandler extends Handler.Abstract {
         status = 200;
         body = metrics.get();
         contentType = "text/plain; version=0.0.4; charset=utf-8";
+      }
+      case "/settings" -> {
+        status = 200;
+        body = settingsJson(settings.get());
       }
       case "/healthz" -> {
         status = 200;
@@ -58,7 +74,7 @@ public final class ProbeHandler extends Handler.Abstract {
       default -> {
         status = 404;
         body =
-            "{\"error\":\"this port serves /healthz, /ready and /metrics only\","
+            "{\"error\":\"this port serves /healthz, /ready, /metrics and /settings only\","
                 + "\"code\":\"NotFound\"}";
       }
     }
@@ -66,5 +82,16 @@ public final class ProbeHandler extends Handler.Abstract {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     return true;
+  }
+
+  /** {"digest": "sha256:…"} and, when a newer file was refused, "refused": why. */
+  static String settingsJson(AppliedSettings applied) {
+    ObjectNode node = JSON.createObjectNode().put("digest", applied.digest());
+    applied.refused().ifPresent(reason -> node.put("refused", reason));
+    try {
+      return JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

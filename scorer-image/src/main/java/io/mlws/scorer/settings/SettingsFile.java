@@ -26,6 +26,7 @@ public final class SettingsFile implements Supplier<RuntimeSettings>, AutoClosea
   private final Path file;
   private final RuntimeSettings base;
   private final AtomicReference<RuntimeSettings> current;
+  private volatile AppliedSettings applied = AppliedSettings.NONE;
   private final ScheduledExecutorService poller;
   private volatile byte[] lastContent = new byte[0];
 
@@ -51,6 +52,7 @@ public final class SettingsFile implements Supplier<RuntimeSettings>, AutoClosea
     byte[] content = Files.readAllBytes(file);
     settings.current.set(RuntimeSettings.fromFile(JSON.readTree(content), base));
     settings.lastContent = content;
+    settings.applied = AppliedSettings.of(content);
     settings.poller.scheduleWithFixedDelay(
         settings::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return settings;
@@ -61,15 +63,28 @@ public final class SettingsFile implements Supplier<RuntimeSettings>, AutoClosea
     return current.get();
   }
 
+  /** Which file's content is in force, for the operator's status (GET /settings). */
+  public AppliedSettings applied() {
+    return applied;
+  }
+
   private void reload() {
+    byte[] content;
     try {
-      byte[] content = Files.readAllBytes(file);
-      if (Arrays.equals(content, lastContent)) {
-        return;
-      }
-      lastContent = content;
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      // A read can fail while the kubelet swaps the file; the next poll reads it again.
+      LOG.warn("settings file {} not read, keeping the last good settings: {}", file, e.toString());
+      return;
+    }
+    if (Arrays.equals(content, lastContent)) {
+      return;
+    }
+    lastContent = content;
+    try {
       RuntimeSettings next = RuntimeSettings.fromFile(JSON.readTree(content), base);
       RuntimeSettings previous = current.getAndSet(next);
+      applied = AppliedSettings.of(content);
       LOG.info(
           "settings reloaded from {}: data collection {} at {}% (was {} at {}%)",
           file,
@@ -78,9 +93,15 @@ public final class SettingsFile implements Supplier<RuntimeSettings>, AutoClosea
           previous.dataCollectionEnabled() ? "on" : "off",
           previous.dataCollectionSamplingPercentage());
     } catch (IOException | RuntimeException e) {
+      applied = applied.refusing(oneLine(e));
       LOG.warn(
-          "settings file {} not applied, keeping the last good settings: {}", file, e.getMessage());
+          "settings file {} not applied, keeping the last good settings: {}", file, oneLine(e));
     }
+  }
+
+  private static String oneLine(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    return message.replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
 import io.mlws.scorer.TestServers;
 import io.mlws.scorer.model.OnnxModel;
+import io.mlws.scorer.settings.AppliedSettings;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.DataCollector;
 import io.mlws.scorer.telemetry.TraceBridge;
@@ -50,7 +51,9 @@ class ScorerMetricsTest {
             model,
             () -> settings,
             new DataCollector(() -> settings, "pod-1", new TraceBridge.LogRecord()));
-    Server probes = ProbeServer.start(0, model, scoring, registry);
+    AppliedSettings applied =
+        new AppliedSettings("sha256:0f0f", Optional.of("dataCollection.maxPayloadChars must be …"));
+    Server probes = ProbeServer.start(0, model, scoring, registry, () -> applied);
     String base = "http://127.0.0.1:" + ScorerHttpServer.port(scoring);
     try {
       for (int i = 0; i < 3; i++) {
@@ -67,6 +70,10 @@ class ScorerMetricsTest {
       assertThat(scraped.headers().firstValue("Content-Type"))
           .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
       String text = scraped.body();
+      assertThat(get("http://127.0.0.1:" + ScorerHttpServer.port(probes) + "/settings").body())
+          .as("the probe port also says which settings file is in force, for the operator")
+          .isEqualTo(
+              "{\"digest\":\"sha256:0f0f\",\"refused\":\"dataCollection.maxPayloadChars must be …\"}");
       assertThat(sample(text, "mlws_requests_seconds_count", "route=\"/score\"", "code=\"200\""))
           .isEqualTo(3);
       assertThat(sample(text, "mlws_requests_seconds_count", "route=\"/score\"", "code=\"400\""))

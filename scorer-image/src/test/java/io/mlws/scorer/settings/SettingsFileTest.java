@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,18 +46,33 @@ class SettingsFileTest {
     refusals.start();
     logger.addAppender(refusals);
     try (SettingsFile settings = SettingsFile.watch(file, FROM_ENV, Duration.ofMillis(50))) {
+      assertThat(settings.applied())
+          .isEqualTo(
+              new AppliedSettings(
+                  AppliedSettings.digest("{\"dataCollection\": {\"enabled\": false}}"),
+                  Optional.empty()));
       // Kubernetes swaps the ConfigMap's content behind a symlink; a rewrite is the same to us.
-      write(
-          "{\"dataCollection\": {\"enabled\": true, \"redactFields\": [\"ssn\"], \"maxPayloadChars\": 100}}");
+      String good =
+          "{\"dataCollection\": {\"enabled\": true, \"redactFields\": [\"ssn\"], \"maxPayloadChars\": 100}}";
+      write(good);
       await().atMost(Duration.ofSeconds(5)).until(() -> settings.get().dataCollectionEnabled());
       assertThat(settings.get().redactFields()).containsExactly("ssn");
       assertThat(settings.get().maxPayloadChars()).isEqualTo(100);
+      assertThat(settings.applied().digest())
+          .as("the digest is the applied file's, as the operator computes it from its ConfigMap")
+          .isEqualTo(AppliedSettings.digest(good))
+          .matches("sha256:[0-9a-f]{64}");
+      assertThat(settings.applied().refused()).isEmpty();
 
       write("{\"dataCollection\": {\"samplingPercentage\": 250}}");
       awaitRefusals(refusals, 1);
       assertThat(settings.get().dataCollectionEnabled())
           .as("a refused file changes nothing")
           .isTrue();
+      assertThat(settings.applied().digest()).isEqualTo(AppliedSettings.digest(good));
+      assertThat(settings.applied().refused())
+          .as("the operator is told why the newest file is not in force")
+          .hasValue("dataCollection.samplingPercentage must be from 0 to 100, got 250.0");
       write("{not json");
       awaitRefusals(refusals, 2);
       assertThat(settings.get().dataCollectionEnabled()).isTrue();
