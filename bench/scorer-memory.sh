@@ -8,6 +8,10 @@
 # (CONNECTIONS 64): the probes, on their own port and threads, keep the pod from being restarted, and the excess
 # gets fast 503s (results/scorer-saturation.md).
 #   bench/scorer-memory.sh saturate
+# With "footprint": the iris model in two pods with the default resources, telemetry off and on: the CPU the JVM
+# spends from start to ready, the RSS idle, the millicores while warming up at 20 requests/s for a minute (what an HPA
+# sees of a new pod), then RSS and CPU per request after 30 s at 4 connections (results/scorer-footprint.md).
+#   bench/scorer-memory.sh footprint
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -24,6 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A model of about 100 MB: X [N, 4] -> 5000 -> 5000 -> 3 (softmax), random weights with a fixed seed; never in git.
+if [ "$MODE" = memory ]; then
 venv=$(ls -d "${MLWS_CACHE:-$HOME/.cache/mlws}"/test-models-venv-* | head -1)
 "$venv/bin/python" - "$work/big.onnx" << 'PY'
 import sys
@@ -52,6 +57,7 @@ onnx.save(model, sys.argv[1])
 PY
 size=$(stat -c %s "$work/big.onnx")
 sha=$(sha256sum "$work/big.onnx" | cut -c1-64)
+fi
 
 local-cluster/cluster down > /dev/null 2>&1 || true
 KUBECONFIG=$(local-cluster/cluster up | tail -1)
@@ -70,6 +76,63 @@ server_pid=$!
 
 kubectl create secret generic appinsights --from-literal=connection-string="$connection_string" > /dev/null
 kubectl label secret appinsights mlws.io/connection-string=true > /dev/null
+
+# The scorer JVM of a pod: found by the pod name in its environment (the node runs here).
+scorer_pid() { for p in $(pgrep -f /opt/mlws/scorer.jar); do
+  if tr '\0' '\n' < "/proc/$p/environ" | grep -qx "MLWS_POD_NAME=$1"; then echo "$p"; fi; done | head -1; }
+rss_of() { echo $(( $(awk '/^VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+if [ "$MODE" = footprint ]; then
+  for svc in fp-off fp-on; do
+    on=$([ "$svc" = fp-on ] && echo true || echo false)
+    kubectl apply -f - > /dev/null << YAML
+apiVersion: mlws.io/v1alpha1
+kind: MLWebService
+metadata: {name: $svc}
+spec:
+  model: {uri: "file:///opt/mlws/models/iris.onnx"}
+  replicas: 1
+  appInsights: {enabled: $on, connectionStringSecretRef: {name: appinsights}}
+  dataCollection: {enabled: $on}
+YAML
+  done
+  kubectl wait --for=condition=Ready mlws/fp-off mlws/fp-on --timeout=10m > /dev/null
+  hz=$(getconf CLK_TCK)
+  { cat bench/wrk/score.lua; echo 'function delay() return 50 end'; } > "$work/paced.lua"
+  echo "| telemetry | CPU s start to ready | RSS MiB idle | millicores idle (probes only) | warm-up at 20 requests/s: millicores in each 10 s | RSS MiB after 30 s at -c4 | requests/s | CPU µs per request | threads |"
+  echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
+  for svc in fp-off fp-on; do
+    pod=$(kubectl get pods -l app.kubernetes.io/instance=$svc -o jsonpath='{.items[0].metadata.name}')
+    pid=$(scorer_pid "$pod")
+    ip=$(kubectl get service $svc -o jsonpath='{.spec.clusterIP}')
+    start_cpu=$(awk -v t="$(cpu_ticks "$pid")" -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}')
+    idle=$(rss_of "$pid")
+    c0=$(cpu_ticks "$pid"); sleep 20; c1=$(cpu_ticks "$pid")
+    idle_cpu=$(( (c1 - c0) * 1000 / hz / 20 ))
+    wrk -t1 -c1 -d60s -s "$work/paced.lua" "http://$ip" > /dev/null &
+    paced=$!
+    warm=()
+    for _ in 1 2 3 4 5 6; do
+      c0=$(cpu_ticks "$pid"); sleep 10; c1=$(cpu_ticks "$pid")
+      warm+=("$(( (c1 - c0) * 1000 / hz / 10 ))")
+    done
+    wait "$paced"
+    c0=$(cpu_ticks "$pid")
+    wrk -t1 -c4 -d30s -s bench/wrk/score.lua "http://$ip" > "$work/wrk.txt"
+    c1=$(cpu_ticks "$pid")
+    requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+    rate=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/wrk.txt")
+    per_request=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", c / hz * 1e6 / n}')
+    echo "| $([ "$svc" = fp-on ] && echo "on (agent, data collection)" || echo off) | $start_cpu | $idle | $idle_cpu |" \
+      "$(IFS=' '; echo "${warm[*]}") | $(rss_of "$pid") | $rate | $per_request | $(ls "/proc/$pid/task" | wc -l) |"
+  done
+  echo
+  echo "JVM: $(tr '\0' ' ' < "/proc/$pid/cmdline")"
+  echo "environment: $(tr '\0' '\n' < "/proc/$pid/environ" | grep -E '^(JDK_JAVA_OPTIONS|JAVA_TOOL_OPTIONS|MALLOC_ARENA_MAX)=' | tr '\n' ' ')"
+  echo "resources: $(kubectl get pod "$pod" -o jsonpath='{.spec.containers[0].resources}')"
+  exit 0
+fi
 if [ "$MODE" = saturate ]; then
   model='{uri: "file:///opt/mlws/models/iris.onnx"}'
   resources='resources: {limits: {cpu: 200m, memory: 1Gi}}'
@@ -90,9 +153,8 @@ spec:
 YAML
 kubectl wait --for=condition=Ready mlws/big --timeout=10m > /dev/null
 pod=$(kubectl get pods -l app.kubernetes.io/instance=big -o jsonpath='{.items[0].metadata.name}')
-pid=$(for p in $(pgrep -f /opt/mlws/scorer.jar); do
-  tr '\0' '\n' < "/proc/$p/environ" | grep -qx "MLWS_POD_NAME=$pod" && echo "$p"; done | head -1)
-rss() { echo $(( $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") / 1024 )); }
+pid=$(scorer_pid "$pod")
+rss() { rss_of "$pid"; }
 ip=$(kubectl get service big -o jsonpath='{.spec.clusterIP}')
 
 echo "| seconds under load | RSS MiB |"

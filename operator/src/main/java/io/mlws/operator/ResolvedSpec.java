@@ -14,6 +14,7 @@ import io.mlws.api.v1alpha1.ModelSpec;
 import io.mlws.api.v1alpha1.PodSettings;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
+import io.mlws.operator.dependent.ScorerHeap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -149,20 +150,30 @@ public record ResolvedSpec(
   /**
    * The user's requests and limits; a request the user left out gets its default, never more than
    * the user's limit (so a spec that sets only limits still gives the autoscaler a CPU request).
+   * The default memory request is at least the heap ceiling the limit gives, so the scheduler
+   * places a pod where its heap can grow.
    */
   private static ResourceRequirements resources(MLWebServiceSpec spec) {
-    Map<String, Quantity> defaultRequests =
-        Map.of(
-            "cpu", new Quantity(SpecDefaults.CPU_REQUEST),
-            "memory", new Quantity(SpecDefaults.MEMORY_REQUEST));
     if (spec.getResources() == null) {
       return new ResourceRequirementsBuilder()
-          .withRequests(defaultRequests)
+          .withRequests(
+              Map.of(
+                  "cpu", new Quantity(SpecDefaults.CPU_REQUEST),
+                  "memory", new Quantity(SpecDefaults.MEMORY_REQUEST)))
           .withLimits(Map.of("memory", new Quantity(SpecDefaults.MEMORY_LIMIT)))
           .build();
     }
     Map<String, Quantity> limits =
         Objects.requireNonNullElse(spec.getResources().getLimits(), Map.of());
+    Quantity memoryRequest = new Quantity(SpecDefaults.MEMORY_REQUEST);
+    if (limits.containsKey("memory")) {
+      Quantity heap = new Quantity(ScorerHeap.heapMiB(limits.get("memory")) + "Mi");
+      if (heap.getNumericalAmount().compareTo(memoryRequest.getNumericalAmount()) > 0) {
+        memoryRequest = heap;
+      }
+    }
+    Map<String, Quantity> defaultRequests =
+        Map.of("cpu", new Quantity(SpecDefaults.CPU_REQUEST), "memory", memoryRequest);
     Map<String, Quantity> requests = new TreeMap<>();
     defaultRequests.forEach(
         (name, fallback) -> {

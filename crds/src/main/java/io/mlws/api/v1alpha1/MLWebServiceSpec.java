@@ -20,8 +20,13 @@ public class MLWebServiceSpec {
   private String image;
 
   @JsonPropertyDescription(
-      "CPU and memory requests and limits of the scorer container. Defaults to requests of 100m"
-          + " CPU and 512Mi memory and a 1Gi memory limit.")
+      "CPU and memory requests and limits of the scorer container. Defaults to requests of "
+          + SpecDefaults.CPU_REQUEST
+          + " CPU (what a new pod warming up uses, under the autoscaler's target) and "
+          + SpecDefaults.MEMORY_REQUEST
+          + " memory and a "
+          + SpecDefaults.MEMORY_LIMIT
+          + " memory limit.")
   private ScorerResources resources;
 
   @JsonPropertyDescription(

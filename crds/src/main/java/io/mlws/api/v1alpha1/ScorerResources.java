@@ -27,8 +27,12 @@ public class ScorerResources {
   @ValidationRule(value = QUANTITIES_RULE, message = QUANTITIES_MESSAGE)
   @JsonPropertyDescription(
       "Resources the scheduler reserves, e.g. cpu: 500m, memory: 1Gi. A request left out defaults"
-          + " to 100m CPU or 512Mi memory (never above its limit), so setting only limits keeps a"
-          + " CPU request for the autoscaler.")
+          + " to "
+          + SpecDefaults.CPU_REQUEST
+          + " CPU, or to "
+          + SpecDefaults.MEMORY_REQUEST
+          + " memory or the heap ceiling the memory limit gives if that is more (never above its"
+          + " limit), so setting only limits keeps a CPU request for the autoscaler.")
   private Map<String, Quantity> requests;
 
   @Size(max = 8)

@@ -12,7 +12,7 @@ import java.util.Optional;
  * of what a 256 MiB reserve leaves goes to the heap, the other half to the model's native memory:
  * 384 MiB of heap under the default 1 GiB limit.
  */
-final class ScorerHeap {
+public final class ScorerHeap {
   static final long NATIVE_RESERVE_MIB = 256;
   static final long MIN_HEAP_MIB = 64;
   private static final BigDecimal MIB = BigDecimal.valueOf(1L << 20);
@@ -29,7 +29,8 @@ final class ScorerHeap {
     return Optional.of("-Xmx" + heapMiB(resources.getLimits().get("memory")) + "m");
   }
 
-  static long heapMiB(Quantity memoryLimit) {
+  /** The heap ceiling under {@code memoryLimit}, in MiB. */
+  public static long heapMiB(Quantity memoryLimit) {
     long limitMiB = Quantity.getAmountInBytes(memoryLimit).divideToIntegralValue(MIB).longValue();
     return Math.max(MIN_HEAP_MIB, (limitMiB - NATIVE_RESERVE_MIB) / 2);
   }

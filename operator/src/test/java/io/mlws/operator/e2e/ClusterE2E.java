@@ -53,6 +53,8 @@ class ClusterE2E {
   static final boolean REAL_CLUSTER = Boolean.getBoolean("mlws.e2e");
   static final String IKEY = "e2e0c0de-0000-4000-8000-00000000e2e0";
   static final int REQUESTS = 20;
+  static final int SATURATING_CLIENTS = 96;
+  static final Duration SATURATION = Duration.ofSeconds(30);
 
   /**
    * The eight dimensions of a model_data_collection trace, as Azure ML's data collector names them.
@@ -287,6 +289,18 @@ class ClusterE2E {
   @Order(4)
   void telemetryTurnedOnAndOffEndToEnd() throws Exception {
     assumeFalse(REAL_CLUSTER, "the capture server listens on the local node's bridge");
+    // The other samples are done with: their CPU requests (250m each by default) would leave the
+    // 2-CPU node too little for iris at 3 replicas plus a pod of surge during each rollout.
+    kubectl(
+        "-n",
+        ns,
+        "delete",
+        "mlws",
+        "iris-insights",
+        "iris-collect",
+        "sklearn-logreg",
+        "--ignore-not-found",
+        "--wait=false");
     LocalCluster cluster = LocalCluster.shared();
     capture =
         CaptureProcess.start(cluster.bridgeAddress(), Files.createTempDirectory("e2e-capture"));
@@ -407,6 +421,55 @@ class ClusterE2E {
     assertThat(capture.envelopes().size())
         .as("envelopes after telemetry was turned off")
         .isEqualTo(settled);
+  }
+
+  /**
+   * A pod limited to 200m CPU under far more load than it can serve: the kubelet's probes, on their
+   * own port and threads, keep being answered, so the pod is never restarted for being busy, and
+   * what it cannot take gets a quick 503 ServerBusy rather than a queue without end.
+   */
+  @Test
+  @Order(5)
+  void aSaturatedPodIsNotRestartedAndAnswersEachRequestWithAScoreOrServerBusy() throws Exception {
+    MLWebService busy =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                """
+        apiVersion: mlws.io/v1alpha1
+        kind: MLWebService
+        metadata: {name: busy}
+        spec:
+          model: {uri: "file:///opt/mlws/models/iris.onnx"}
+          replicas: 1
+          resources: {limits: {cpu: 200m, memory: 1Gi}}
+        """,
+                MLWebService.class);
+    client.resources(MLWebService.class).inNamespace(ns).resource(busy).create();
+    kubectl("-n", ns, "wait", "--for=condition=Ready", "mlws/busy", "--timeout=5m");
+    Map<String, Long> outcomes;
+    try (ClusterIpLoad load =
+        ClusterIpLoad.start("http://" + clusterIp("busy"), SATURATING_CLIENTS, Duration.ZERO)) {
+      Thread.sleep(SATURATION.toMillis());
+      outcomes = load.stopAndCount();
+    }
+    Pod pod = runningPods("busy").get(0);
+    long unhealthy =
+        client.v1().events().inNamespace(ns).list().getItems().stream()
+            .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+            .filter(e -> "Unhealthy".equals(e.getReason()))
+            .count();
+    System.out.printf(
+        "ClusterE2E: %d clients for %d s on a pod limited to 200m CPU, by outcome: %s;"
+            + " Unhealthy events for the pod: %d%n",
+        SATURATING_CLIENTS, SATURATION.toSeconds(), outcomes, unhealthy);
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount())
+        .as("restarts of the saturated pod")
+        .isZero();
+    assertThat(outcomes.keySet())
+        .as("every answer a score or a 503 ServerBusy: no timeout, reset or other error")
+        .allMatch(o -> o.equals("200") || (o.startsWith("503 ") && o.contains("\"ServerBusy\"")));
+    assertThat(outcomes.getOrDefault("200", 0L)).as("requests scored").isGreaterThan(100);
   }
 
   /** The connection string's settings in reverse order: the same meaning, other bytes. */
