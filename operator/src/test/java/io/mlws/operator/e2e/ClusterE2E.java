@@ -53,7 +53,7 @@ class ClusterE2E {
   static final boolean REAL_CLUSTER = Boolean.getBoolean("mlws.e2e");
   static final String IKEY = "e2e0c0de-0000-4000-8000-00000000e2e0";
   static final int REQUESTS = 20;
-  static final int SATURATING_CLIENTS = 96;
+  static final int SATURATING_CLIENTS = 48;
   static final Duration SATURATION = Duration.ofSeconds(30);
 
   /**
@@ -424,13 +424,14 @@ class ClusterE2E {
   }
 
   /**
-   * A pod limited to 200m CPU under far more load than it can serve: the kubelet's probes, on their
+   * A pod limited to 200m CPU under more load than its CPU serves: the kubelet's probes, on their
    * own port and threads, keep being answered, so the pod is never restarted for being busy, and
-   * what it cannot take gets a quick 503 ServerBusy rather than a queue without end.
+   * every request gets a score or, beyond the queue, a 503 ServerBusy; never a timeout or a reset.
+   * (SaturationTest drives the ServerBusy path itself with latches.)
    */
   @Test
   @Order(5)
-  void aSaturatedPodIsNotRestartedAndAnswersEachRequestWithAScoreOrServerBusy() throws Exception {
+  void aSaturatedPodIsNotRestartedAndAnswersEveryRequest() throws Exception {
     MLWebService busy =
         client
             .getKubernetesSerialization()
