@@ -73,6 +73,9 @@ class SaturationTest {
       HttpResponse<String> refused = send(base + "/score");
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+      assertThat(refused.headers().firstValue("Connection"))
+          .as("a refusal sent before the body was read closes its connection, and says so")
+          .contains("close");
       assertThat(refused.body()).contains("\"code\":\"ServerBusy\"");
       assertThat(entered.get()).as("the refused request never reached the model").isEqualTo(2);
 

@@ -3,6 +3,7 @@ package io.mlws.scorer.http;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -11,7 +12,10 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's QoSHandler refuses excess requests with a bare, empty 503; this gives that refusal the
  * scorer's JSON shape, the reason (at capacity, or stopping) and a Retry-After, and leaves every
- * answer with a body of its own alone.
+ * answer with a body of its own alone. The refusal closes the connection: it is sent before the
+ * request's body is read, and Jetty then closes a connection it cannot reuse without saying so, so
+ * a keep-alive client would send its next request into a closed socket. Closing also lets the
+ * client's next connection reach another pod behind the Service.
  */
 public final class BusyAnswer extends Handler.Wrapper {
   static final String BUSY =
@@ -50,6 +54,7 @@ public final class BusyAnswer extends Handler.Wrapper {
           && !isCommitted()
           && !getHeaders().contains(HttpHeader.CONTENT_TYPE)) {
         getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         content = ByteBuffer.wrap(bodyFor(getRequest()).getBytes(StandardCharsets.UTF_8));
       }
