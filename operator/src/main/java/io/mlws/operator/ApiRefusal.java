@@ -13,7 +13,7 @@ import java.util.Set;
  * (400, 403 from RBAC or an admission webhook, 422 from validation or a policy) is reported in
  * status as ApplyFailed; a 409 conflict is ordinary concurrency and is retried quietly.
  */
-final class ApiRefusal {
+public final class ApiRefusal {
   private static final int MAX_MESSAGE = 1024;
 
   private ApiRefusal() {}
@@ -36,7 +36,7 @@ final class ApiRefusal {
   }
 
   /** The innermost cause: what actually went wrong under the wrappers. */
-  static Throwable rootCause(Throwable failure) {
+  public static Throwable rootCause(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -90,20 +90,6 @@ public record OperatorConfig(
         confirmSettings);
   }
 
-  public OperatorConfig withSettingsConfirmation(boolean confirm) {
-    return new OperatorConfig(
-        scorerImage,
-        agentPath,
-        defaultAppInsightsSecret,
-        watchedNamespaces,
-        leaderElection,
-        leaseName,
-        leaseNamespace,
-        healthPort,
-        clusterDomain,
-        confirm);
-  }
-
   private static SecretKeyReference secretReference(String value) {
     String[] parts = value.trim().split("/", -1);
     if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {

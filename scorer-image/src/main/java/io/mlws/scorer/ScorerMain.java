@@ -10,7 +10,6 @@ import io.mlws.scorer.telemetry.DataCollector;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import io.mlws.scorer.telemetry.TraceBridge;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -40,19 +39,15 @@ public final class ScorerMain {
       return;
     }
     RuntimeSettings base = RuntimeSettings.fromConfig(config);
-    Optional<SettingsFile> file = Optional.empty();
+    Supplier<RuntimeSettings> settings = () -> base;
+    Supplier<AppliedSettings> applied = () -> AppliedSettings.NONE;
     if (config.settingsFile().isPresent()) {
-      file =
-          Optional.of(
-              SettingsFile.watch(
-                  config.settingsFile().get(),
-                  base,
-                  Duration.ofMillis(config.settingsPollMillis())));
+      SettingsFile file =
+          SettingsFile.watch(
+              config.settingsFile().get(), base, Duration.ofMillis(config.settingsPollMillis()));
+      settings = file;
+      applied = file::applied;
     }
-    Supplier<RuntimeSettings> settings =
-        file.<Supplier<RuntimeSettings>>map(f -> f).orElse(() -> base);
-    Supplier<AppliedSettings> applied =
-        file.<Supplier<AppliedSettings>>map(f -> f::applied).orElse(() -> AppliedSettings.NONE);
     ModelHolder model = new ModelHolder();
     Server server =
         ScorerHttpServer.start(

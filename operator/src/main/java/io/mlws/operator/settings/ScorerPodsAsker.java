@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlws.operator.ApiRefusal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +66,8 @@ final class ScorerPodsAsker {
         .exceptionally(
             e ->
                 PodSettingsAnswer.unanswered(
-                    name, "GET " + uri + ": " + rootCause(e).toString().replace('\n', ' ')));
+                    name,
+                    "GET " + uri + ": " + ApiRefusal.rootCause(e).toString().replace('\n', ' ')));
   }
 
   private static PodSettingsAnswer await(
@@ -79,7 +81,7 @@ final class ScorerPodsAsker {
       Thread.currentThread().interrupt();
       return PodSettingsAnswer.unanswered(pod, "interrupted");
     } catch (ExecutionException e) {
-      return PodSettingsAnswer.unanswered(pod, rootCause(e).toString());
+      return PodSettingsAnswer.unanswered(pod, ApiRefusal.rootCause(e).toString());
     }
   }
 
@@ -107,13 +109,5 @@ final class ScorerPodsAsker {
 
   private static String hostPart(String ip) {
     return ip.contains(":") ? "[" + ip + "]" : ip;
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

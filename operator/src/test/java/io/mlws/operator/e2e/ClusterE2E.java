@@ -265,13 +265,7 @@ class ClusterE2E {
     // What Prometheus (a PodMonitor on port "probes") scrapes from each pod that served.
     double scored = 0;
     for (Pod pod : runningPods("iris")) {
-      HttpResponse<String> metrics =
-          HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://" + pod.getStatus().getPodIP() + ":8081/metrics"))
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> metrics = fromProbePort(pod, "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       scored +=
           metrics
@@ -580,15 +574,20 @@ class ClusterE2E {
 
   /** What a pod answers on its probe port about the settings file it applies. */
   static String settingsDigestOf(Pod pod) throws Exception {
-    HttpResponse<String> answer =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://" + pod.getStatus().getPodIP() + ":8081/settings"))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer = fromProbePort(pod, "/settings");
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     return JSON.readTree(answer.body()).path("digest").asText();
+  }
+
+  /**
+   * A GET to the pod's probe port (8081, "probes") at its IP, as Prometheus and the operator do.
+   */
+  static HttpResponse<String> fromProbePort(Pod pod, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://" + pod.getStatus().getPodIP() + ":8081" + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Sends a batch and says whether all its requests arrived and none of them was collected. */
