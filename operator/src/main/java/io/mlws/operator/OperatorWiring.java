@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Optional;
 
 /** Puts the operator together the same way for production and for the integration tests. */
 public final class OperatorWiring {
@@ -16,6 +18,15 @@ public final class OperatorWiring {
 
   public static MlwsOperator build(
       KubernetesClient client, OperatorConfig config, MeterRegistry meters) {
+    return build(client, config, meters, Optional.empty());
+  }
+
+  /**
+   * With another retry than the reconciler's {@code @GradualRetry}: tests that count attempts need
+   * not wait out the production backoff.
+   */
+  static MlwsOperator build(
+      KubernetesClient client, OperatorConfig config, MeterRegistry meters, Optional<Retry> retry) {
     LeadershipLoss leadership = new LeadershipLoss();
     Operator operator =
         new Operator(
@@ -45,6 +56,7 @@ public final class OperatorWiring {
           if (!config.watchedNamespaces().isEmpty()) {
             override.settingNamespaces(config.watchedNamespaces());
           }
+          retry.ifPresent(override::withRetry);
         });
     return new MlwsOperator(operator, leadership);
   }

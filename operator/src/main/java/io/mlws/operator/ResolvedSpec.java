@@ -1,5 +1,6 @@
 package io.mlws.operator;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -12,6 +13,7 @@ import io.mlws.api.v1alpha1.ModelCredential;
 import io.mlws.api.v1alpha1.ModelCredentialType;
 import io.mlws.api.v1alpha1.ModelSpec;
 import io.mlws.api.v1alpha1.PodSettings;
+import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.operator.dependent.ScorerHeap;
@@ -96,15 +98,11 @@ public record ResolvedSpec(
         Optional.ofNullable(insights.getConnectionStringSecretRef())
             .map(ref -> new SecretKeyReference(ref.getName(), secretKey(ref.getKey())))
             .or(config::defaultAppInsightsSecret),
-        Objects.requireNonNullElse(
-            insights.getSamplingPercentage(),
-            SpecDefaults.number(SpecDefaults.SAMPLING_PERCENTAGE)),
+        samplingPercentage(insights.getSamplingPercentage()),
         Objects.requireNonNullElse(insights.getRoleName(), name),
         Objects.requireNonNullElse(
             collection.getEnabled(), SpecDefaults.bool(SpecDefaults.DATA_COLLECTION_ENABLED)),
-        Objects.requireNonNullElse(
-            collection.getSamplingPercentage(),
-            SpecDefaults.number(SpecDefaults.SAMPLING_PERCENTAGE)),
+        samplingPercentage(collection.getSamplingPercentage()),
         Objects.requireNonNullElse(
             collection.getMaxPayloadChars(), SpecDefaults.integer(SpecDefaults.MAX_PAYLOAD_CHARS)),
         List.copyOf(Objects.requireNonNullElse(collection.getRedactFields(), List.of())),
@@ -139,10 +137,17 @@ public record ResolvedSpec(
             SpecDefaults.integer(SpecDefaults.TARGET_CPU_UTILIZATION_PERCENTAGE)));
   }
 
+  /** A sampling percentage as written, or the default; SpecValidation has refused a bad one. */
+  static double samplingPercentage(IntOrString written) {
+    return written == null
+        ? SpecDefaults.number(SpecDefaults.SAMPLING_PERCENTAGE)
+        : SamplingPercentage.of(written).doubleValue();
+  }
+
   private static ResolvedCredential credential(ModelCredential credential) {
     return new ResolvedCredential(
-        credential.getSecretName(),
-        credential.getKey(),
+        credential.getSecretRef().getName(),
+        credential.getSecretRef().getKey(),
         Objects.requireNonNullElse(
             credential.getType(), ModelCredentialType.valueOf(SpecDefaults.MODEL_CREDENTIAL_TYPE)));
   }

@@ -1,9 +1,11 @@
 package io.mlws.operator;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.mlws.api.v1alpha1.AutoscalingSpec;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelSpec;
+import io.mlws.api.v1alpha1.SamplingPercentage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,18 +108,31 @@ public final class SpecValidation {
   }
 
   static Optional<String> percentages(MLWebServiceSpec spec, OperatorConfig config) {
-    if (spec.getAppInsights() != null
-        && outOfRange(spec.getAppInsights().getSamplingPercentage())) {
-      return Optional.of("spec.appInsights.samplingPercentage must be between 0 and 100");
+    if (spec.getAppInsights() != null) {
+      Optional<String> refused =
+          refusal(
+              spec.getAppInsights().getSamplingPercentage(), "spec.appInsights.samplingPercentage");
+      if (refused.isPresent()) {
+        return refused;
+      }
     }
-    if (spec.getDataCollection() != null
-        && outOfRange(spec.getDataCollection().getSamplingPercentage())) {
-      return Optional.of("spec.dataCollection.samplingPercentage must be between 0 and 100");
+    if (spec.getDataCollection() != null) {
+      return refusal(
+          spec.getDataCollection().getSamplingPercentage(),
+          "spec.dataCollection.samplingPercentage");
     }
     return Optional.empty();
   }
 
-  private static boolean outOfRange(Double percentage) {
-    return percentage != null && (percentage < 0 || percentage > 100);
+  private static Optional<String> refusal(IntOrString percentage, String field) {
+    if (percentage == null) {
+      return Optional.empty();
+    }
+    try {
+      SamplingPercentage.of(percentage);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(field + ": " + e.getMessage());
+    }
   }
 }

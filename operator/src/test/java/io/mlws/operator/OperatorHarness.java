@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.cluster.AuditLog;
@@ -20,6 +22,7 @@ import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.IntSupplier;
@@ -36,32 +39,60 @@ final class OperatorHarness implements AutoCloseable {
   final KubernetesClient client;
   final KubernetesClient operatorClient;
   final MlwsOperator operator;
+  private final Optional<Retry> retry;
 
   /** An operator whose every request goes through the proxy, which can then inject faults. */
   static OperatorHarness throughProxy(String namespacePrefix, FaultProxy proxy) {
     return new OperatorHarness(
         namespacePrefix,
         OperatorConfig.defaults(),
-        new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build());
+        new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build(),
+        Optional.empty());
+  }
+
+  /**
+   * Through the proxy, retrying every 200 ms instead of the production backoff (0.5 s doubling):
+   * for tests that count attempts, not intervals.
+   */
+  static OperatorHarness throughProxyRetryingFast(String namespacePrefix, FaultProxy proxy) {
+    return new OperatorHarness(
+        namespacePrefix,
+        OperatorConfig.defaults(),
+        new KubernetesClientBuilder().withConfig(proxy.operatorConfig()).build(),
+        Optional.of(
+            new GenericRetry()
+                .setInitialInterval(200)
+                .setIntervalMultiplier(1)
+                .withoutMaxAttempts()));
   }
 
   OperatorHarness(String namespacePrefix, OperatorConfig config) {
-    this(namespacePrefix, config, LocalCluster.shared().asOperator());
+    this(namespacePrefix, config, LocalCluster.shared().asOperator(), Optional.empty());
   }
 
   /** With the operator's own client, e.g. one that goes through a {@code FaultProxy}. */
   OperatorHarness(String namespacePrefix, OperatorConfig config, KubernetesClient operatorClient) {
+    this(namespacePrefix, config, operatorClient, Optional.empty());
+  }
+
+  private OperatorHarness(
+      String namespacePrefix,
+      OperatorConfig config,
+      KubernetesClient operatorClient,
+      Optional<Retry> retry) {
     cluster = LocalCluster.shared();
     ns = cluster.createNamespace(namespacePrefix);
     client = cluster.admin();
     this.operatorClient = operatorClient;
+    this.retry = retry;
     operator = startOperator(operatorClient, config);
   }
 
   /** Starts another operator on this harness's namespace, e.g. a successor after a stop. */
   MlwsOperator startOperator(KubernetesClient operatorClient, OperatorConfig config) {
     OperatorConfig scoped = config.withWatchedNamespaces(Set.of(ns));
-    MlwsOperator started = OperatorWiring.build(operatorClient, scoped, new SimpleMeterRegistry());
+    MlwsOperator started =
+        OperatorWiring.build(operatorClient, scoped, new SimpleMeterRegistry(), retry);
     started.start();
     return started;
   }

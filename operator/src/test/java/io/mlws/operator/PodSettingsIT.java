@@ -57,7 +57,7 @@ class PodSettingsIT {
         spec:
           model:
             uri: https://models.example.com/iris.onnx
-            credential: {secretName: model-sas, key: sas, type: SasToken}
+            credential: {secretRef: {name: model-sas, key: sas}, type: SasToken}
           replicas: 2
           pod:
             serviceAccountName: scorer

@@ -48,11 +48,13 @@ class SpecValidationTest {
         Arguments.of(
             "model: {uri: 'file:///m.onnx'}\nappInsights: {samplingPercentage: 101}",
             NO_DEFAULT,
-            "spec.appInsights.samplingPercentage must be between 0 and 100"),
+            "spec.appInsights.samplingPercentage: 101 must be an integer from 0 to 100, or a decimal"
+                + " string such as \"12.5\" (at most 3 decimals)"),
         Arguments.of(
             "model: {uri: 'file:///m.onnx'}\ndataCollection: {samplingPercentage: -3}",
             NO_DEFAULT,
-            "spec.dataCollection.samplingPercentage must be between 0 and 100"));
+            "spec.dataCollection.samplingPercentage: -3 must be an integer from 0 to 100, or a"
+                + " decimal string such as \"12.5\" (at most 3 decimals)"));
   }
 
   @ParameterizedTest

@@ -172,7 +172,7 @@ class StatusAndEventsIT {
   @Test
   void aConflictThatRepeatsOnEveryRetryIsReported() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(LocalCluster.shared());
-        OperatorHarness harness = OperatorHarness.throughProxy("events-it", proxy)) {
+        OperatorHarness harness = OperatorHarness.throughProxyRetryingFast("events-it", proxy)) {
       proxy.failWritesTo("/deployments/fought", 409);
       harness.apply(MLWebServiceOperatorIT.service("fought", "replicas: 1"));
       await()

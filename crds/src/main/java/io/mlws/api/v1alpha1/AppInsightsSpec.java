@@ -2,9 +2,9 @@ package io.mlws.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
 
 /** Whether and how the scorer pods send Application Insights telemetry. */
 public class AppInsightsSpec {
@@ -15,16 +15,17 @@ public class AppInsightsSpec {
   private Boolean enabled;
 
   @JsonPropertyDescription(
-      "Secret key holding the Application Insights connection string. Required when enabled,"
-          + " unless the operator is configured with a default Secret (MLWS_DEFAULT_APPINSIGHTS_SECRET).")
+      "Secret key holding the Application Insights connection string; key defaults to"
+          + " connection-string. Required when enabled, unless the operator is configured with a"
+          + " default Secret (MLWS_DEFAULT_APPINSIGHTS_SECRET).")
   private SecretKeyReference connectionStringSecretRef;
 
-  @Min(0)
-  @Max(100)
   @Default(SpecDefaults.SAMPLING_PERCENTAGE)
+  @ValidationRule(value = SamplingPercentage.RULE, message = SamplingPercentage.RULE_MESSAGE)
   @JsonPropertyDescription(
-      "Percentage of requests whose telemetry is kept, 0 to 100. Defaults to 100.")
-  private Double samplingPercentage;
+      "Percentage of requests whose telemetry is kept: an integer from 0 to 100, or a decimal"
+          + " string such as \"12.5\" or \"0.1\" (at most 3 decimals). Defaults to 100.")
+  private IntOrString samplingPercentage;
 
   @Pattern("^[^\\s].{0,127}$")
   @JsonPropertyDescription(
@@ -48,11 +49,11 @@ public class AppInsightsSpec {
     this.connectionStringSecretRef = connectionStringSecretRef;
   }
 
-  public Double getSamplingPercentage() {
+  public IntOrString getSamplingPercentage() {
     return samplingPercentage;
   }
 
-  public void setSamplingPercentage(Double samplingPercentage) {
+  public void setSamplingPercentage(IntOrString samplingPercentage) {
     this.samplingPercentage = samplingPercentage;
   }
 

@@ -5,6 +5,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 
 /** Which scored inputs and predictions leave the pod as model_data_collection traces. */
@@ -15,13 +17,13 @@ public class DataCollectionSpec {
           + " Takes effect without restarting pods. Needs appInsights.enabled. Defaults to false.")
   private Boolean enabled;
 
-  @Min(0)
-  @Max(100)
   @Default(SpecDefaults.SAMPLING_PERCENTAGE)
+  @ValidationRule(value = SamplingPercentage.RULE, message = SamplingPercentage.RULE_MESSAGE)
   @JsonPropertyDescription(
-      "Percentage of scored requests whose input and prediction are collected, 0 to 100."
-          + " Defaults to 100.")
-  private Double samplingPercentage;
+      "Percentage of scored requests whose input and prediction are collected: an integer"
+          + " from 0 to 100, or a decimal string such as \"12.5\" (at most 3 decimals). Defaults to"
+          + " 100.")
+  private IntOrString samplingPercentage;
 
   @Min(16)
   @Max(8192)
@@ -46,11 +48,11 @@ public class DataCollectionSpec {
     this.enabled = enabled;
   }
 
-  public Double getSamplingPercentage() {
+  public IntOrString getSamplingPercentage() {
     return samplingPercentage;
   }
 
-  public void setSamplingPercentage(Double samplingPercentage) {
+  public void setSamplingPercentage(IntOrString samplingPercentage) {
     this.samplingPercentage = samplingPercentage;
   }
 

@@ -1,5 +1,6 @@
 package io.mlws.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -9,6 +10,8 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** The resource a platform team applies to run one model as a monitored web service. */
+@JsonClassDescription(
+    "MLWebService runs one machine-learning model as a web service (a Deployment of scorer pods behind a Service) and makes its Azure Application Insights telemetry and model data collection declarative.")
 @Group(MLWebService.GROUP)
 @Version(MLWebService.VERSION)
 @ShortNames("mlws")

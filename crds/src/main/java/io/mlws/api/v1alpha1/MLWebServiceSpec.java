@@ -1,11 +1,14 @@
 package io.mlws.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** What the user asks for: the model, how many pods serve it, and which telemetry they send. */
+@JsonClassDescription(
+    "What the user asks for: the model, how many pods serve it, how they are scheduled and sized, and which telemetry and data collection they send.")
 @ValidationRule(
     value = "!(has(self.replicas) && has(self.autoscaling))",
     message = "set either spec.replicas or spec.autoscaling, not both")

@@ -1,5 +1,6 @@
 package io.mlws.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /** What the operator observed, in the kstatus shape that kubectl wait, Flux and Argo CD read. */
+@JsonClassDescription(
+    "What the operator observed: conditions in the kstatus shape that kubectl wait, Flux and Argo CD read, the replicas, the URL, and the telemetry and settings the pods apply.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MLWebServiceStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")

@@ -2,23 +2,21 @@ package io.mlws.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * A credential for downloading the model from private storage, kept in a Secret so that the model
  * URI in the spec (and in GitOps history) never carries one.
  */
+@ValidationRule(
+    value = "has(self.secretRef.key)",
+    message = "secretRef.key is required: the key of the credential in the Secret")
 public class ModelCredential {
   @Required
-  @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-  @JsonPropertyDescription("Secret holding the credential, in the MLWebService's namespace.")
-  private String secretName;
-
-  @Required
-  @Pattern("^[-._a-zA-Z0-9]{1,253}$")
-  @JsonPropertyDescription("Key of the credential in that Secret.")
-  private String key;
+  @JsonPropertyDescription(
+      "Secret key holding the credential, in the MLWebService's namespace; key is required.")
+  private SecretKeyReference secretRef;
 
   @Default(SpecDefaults.MODEL_CREDENTIAL_TYPE)
   @JsonPropertyDescription(
@@ -28,20 +26,12 @@ public class ModelCredential {
           + " AuthorizationHeader.")
   private ModelCredentialType type;
 
-  public String getSecretName() {
-    return secretName;
+  public SecretKeyReference getSecretRef() {
+    return secretRef;
   }
 
-  public void setSecretName(String secretName) {
-    this.secretName = secretName;
-  }
-
-  public String getKey() {
-    return key;
-  }
-
-  public void setKey(String key) {
-    this.key = key;
+  public void setSecretRef(SecretKeyReference secretRef) {
+    this.secretRef = secretRef;
   }
 
   public ModelCredentialType getType() {

@@ -1,9 +1,6 @@
 package io.mlws.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
-/** Model file formats the scorer can run. */
+/** Model file formats the scorer can run; values are constants in Kubernetes' casing (like TCP). */
 public enum ModelFormat {
-  @JsonProperty("onnx")
   ONNX
 }

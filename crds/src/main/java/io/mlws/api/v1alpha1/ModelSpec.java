@@ -34,7 +34,7 @@ public class ModelSpec {
   private String uri;
 
   @Default(SpecDefaults.MODEL_FORMAT)
-  @JsonPropertyDescription("Format of the model file. Defaults to onnx.")
+  @JsonPropertyDescription("Format of the model file. Defaults to ONNX.")
   private ModelFormat format;
 
   @Pattern("^[a-fA-F0-9]{64}$")

@@ -1,7 +1,6 @@
 package io.mlws.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -13,8 +12,8 @@ public class SecretKeyReference {
   private String name;
 
   @Pattern("^[-._a-zA-Z0-9]{1,253}$")
-  @Default(SpecDefaults.SECRET_KEY)
-  @JsonPropertyDescription("Key in the Secret. Defaults to connection-string.")
+  @JsonPropertyDescription(
+      "Key in the Secret. The field holding this reference says whether it may be left out.")
   private String key;
 
   public SecretKeyReference() {}

@@ -8,7 +8,7 @@ public final class SpecDefaults {
   public static final String REPLICAS = "1";
   public static final String MIN_REPLICAS = "1";
   public static final String TARGET_CPU_UTILIZATION_PERCENTAGE = "70";
-  public static final String MODEL_FORMAT = "onnx";
+  public static final String MODEL_FORMAT = "ONNX";
   public static final String MODEL_VERSION = "1";
   public static final String MODEL_CREDENTIAL_TYPE = "AuthorizationHeader";
   public static final String SECRET_KEY = "connection-string";

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -61,13 +63,20 @@ class PrinterColumnOrderTest {
         new String(bin.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(bin.waitFor(30, TimeUnit.MINUTES) && bin.exitValue() == 0).isTrue();
     String kubectl = binLines.substring(binLines.lastIndexOf('\n') + 1) + "/kubectl";
+    // Into a file, not a pipe: a CRD larger than the pipe's buffer would block kubectl's writes
+    // until it is read, and it would be read only after kubectl exits.
+    Path out = Files.createTempFile("kustomize-", ".yaml");
     Process process =
-        new ProcessBuilder(kubectl, "kustomize", directory).redirectErrorStream(true).start();
+        new ProcessBuilder(kubectl, "kustomize", directory)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("kubectl kustomize timed out");
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String output = Files.readString(out);
+    Files.delete(out);
     assertThat(process.exitValue()).as(output).isZero();
     return output;
   }

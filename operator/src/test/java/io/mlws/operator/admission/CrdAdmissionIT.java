@@ -44,6 +44,18 @@ class CrdAdmissionIT {
     assertThat(cluster.kubectl("explain", "mlws.spec.model")).contains("uri");
   }
 
+  /** The server publishes our descriptions, Kubernetes' own for the types we embed. */
+  @Test
+  void kubectlExplainDescribesTheRootAndTheEmbeddedKubernetesTypes() {
+    assertThat(explain("mlws")).contains("runs one machine-learning model as a web service");
+    assertThat(explain("mlws.spec.pod.affinity.nodeAffinity"))
+        .contains("Describes node affinity scheduling rules for the pod.");
+    assertThat(explain("mlws.spec.pod.tolerations.effect"))
+        .contains("Effect indicates the taint effect to match.");
+    assertThat(explain("mlws.status.conditions.observedGeneration"))
+        .contains("observedGeneration represents the .metadata.generation");
+  }
+
   static Stream<Path> samples() throws IOException {
     try (Stream<Path> files = Files.list(SAMPLES)) {
       List<Path> resources =
@@ -101,6 +113,8 @@ class CrdAdmissionIT {
             + " {azure.workload.identity/use: 'true'}}",
         "resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 2Gi}}",
         "pod: {preStopPauseSeconds: 15, terminationGracePeriodSeconds: 60}",
+        "appInsights: {samplingPercentage: 100}\ndataCollection: {samplingPercentage: '12.5'}",
+        "appInsights: {samplingPercentage: '0.001'}\ndataCollection: {samplingPercentage: 0}",
         "pod: {preStopPauseSeconds: 0}",
         "pod: {terminationGracePeriodSeconds: 6}",
         "pod: {priorityClassName: serving, topologySpreadConstraints: [{maxSkew: 1, topologyKey:"
@@ -111,8 +125,8 @@ class CrdAdmissionIT {
         dryRun(
             manifest(
                 "x",
-                "model: {uri: 'https://models.example.com/iris.onnx', credential: {secretName: s,"
-                    + " key: k, type: SasToken}}\n"
+                "model: {uri: 'https://models.example.com/iris.onnx', credential: {secretRef: {name: s,"
+                    + " key: k}, type: SasToken}}\n"
                     + extra));
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
@@ -140,7 +154,29 @@ class CrdAdmissionIT {
             "model: {uri: file:///m.onnx}\nautoscaling: {minReplicas: 2}",
             "spec.autoscaling.maxReplicas: Required value"),
         Arguments.of("replicas: 1", "spec.model: Required value"),
-        Arguments.of("model: {format: onnx}", "spec.model.uri: Required value"),
+        Arguments.of("model: {format: ONNX}", "spec.model.uri: Required value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx, format: onnx}",
+            "spec.model.format: Unsupported value: \"onnx\""),
+        Arguments.of(
+            "model: {uri: 'https://models.example.com/iris.onnx', credential: {secretRef: {name:"
+                + " s}}}",
+            "secretRef.key is required"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nappInsights: {samplingPercentage: '12.3456'}",
+            "spec.appInsights.samplingPercentage: Invalid value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nappInsights: {samplingPercentage: 12.5}",
+            "spec.appInsights.samplingPercentage: Invalid value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {samplingPercentage: 'half'}",
+            "spec.dataCollection.samplingPercentage: Invalid value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {redactFields: [ssn, ssn]}",
+            "spec.dataCollection.redactFields[1]: Duplicate value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {env: [{name: A, value: '1'}, {name: A, value: '2'}]}",
+            "spec.pod.env[1]: Duplicate value"),
         Arguments.of("model: {uri: 's3://bucket/m.onnx'}", "spec.model.uri: Invalid value"),
         Arguments.of("model: {uri: 'file://relative/m.onnx'}", "spec.model.uri: Invalid value"),
         Arguments.of("model: {uri: 'pvc://Bad_Claim/m.onnx'}", "spec.model.uri: Invalid value"),
@@ -155,10 +191,10 @@ class CrdAdmissionIT {
             "spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nappInsights: {samplingPercentage: 150}",
-            "spec.appInsights.samplingPercentage in body should be less than or equal to 100"),
+            "spec.appInsights.samplingPercentage: Invalid value"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nappInsights: {samplingPercentage: -1}",
-            "spec.appInsights.samplingPercentage in body should be greater than or equal to 0"),
+            "must be an integer from 0 to 100, or a decimal string"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nappInsights: {connectionStringSecretRef: {key: k}}",
             "spec.appInsights.connectionStringSecretRef.name: Required value"),
@@ -173,13 +209,14 @@ class CrdAdmissionIT {
             "spec.dataCollection.maxPayloadChars in body should be less than or equal to"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\ndataCollection: {samplingPercentage: 101}",
-            "spec.dataCollection.samplingPercentage in body should be less than or equal to 100"),
+            "spec.dataCollection.samplingPercentage: Invalid value"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\ndataCollection: {redactFields: ['']}",
             "redactFields[0] in body should be at least 1 chars long"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\ndataCollection: {redactFields: ["
-                + String.join(", ", java.util.Collections.nCopies(65, "f"))
+                + String.join(
+                    ", ", java.util.stream.IntStream.range(0, 65).mapToObj(i -> "f" + i).toList())
                 + "]}",
             "spec.dataCollection.redactFields: Too many: 65: must have at most 64 items"),
         Arguments.of(
@@ -241,8 +278,8 @@ class CrdAdmissionIT {
             "model: {uri: 'https://user:pass@models.example.com/iris.onnx'}",
             "spec.model.uri must not carry a credential"),
         Arguments.of(
-            "model: {uri: 'http://models.example.com/iris.onnx', credential: {secretName: s, key:"
-                + " k}}",
+            "model: {uri: 'http://models.example.com/iris.onnx', credential: {secretRef: {name: s,"
+                + " key: k}}}",
             "spec.model.credential is only sent over https://"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nappinsights: {enabled: true}",
@@ -260,6 +297,11 @@ class CrdAdmissionIT {
 
     assertThat(result.exitCode()).as("refused: %s", result.output()).isNotZero();
     assertThat(result.output()).contains(expectedInError);
+  }
+
+  /** What `kubectl explain` prints, its line wrapping undone. */
+  private static String explain(String path) {
+    return cluster.kubectl("explain", path).replaceAll("\\s+", " ");
   }
 
   /** An MLWebService with this name and spec (YAML, one or more lines). */

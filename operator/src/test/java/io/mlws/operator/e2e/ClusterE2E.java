@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -279,8 +280,104 @@ class ClusterE2E {
     assertThat(scored).as("/score requests counted by the pods of iris").isGreaterThanOrEqualTo(3);
   }
 
+  /**
+   * Two operator replicas: the one waiting for the Lease is Ready (its /readyz does not hold up the
+   * operator's rollout); when the leader dies without releasing the Lease, a surviving replica
+   * takes it over once it expires and reconciles what changed meanwhile.
+   */
   @Test
   @Order(4)
+  void aSecondOperatorReplicaWaitsReadyAndTakesOverWhenTheLeaderDies() throws Exception {
+    kubectl("-n", "mlws-system", "scale", "deployment/mlws-operator", "--replicas=2");
+    kubectl("-n", "mlws-system", "rollout", "status", "deployment/mlws-operator", "--timeout=3m");
+    String leader = operatorLeaseHolder();
+    List<Pod> operators = operatorPods();
+    assertThat(operators).extracting(p -> p.getMetadata().getName()).contains(leader).hasSize(2);
+    Pod standby =
+        operators.stream()
+            .filter(p -> !p.getMetadata().getName().equals(leader))
+            .findFirst()
+            .orElseThrow();
+    assertThat(standby.getStatus().getContainerStatuses())
+        .as("the replica waiting for the Lease held by %s", leader)
+        .singleElement()
+        .satisfies(c -> assertThat(c.getReady()).as("ready").isTrue());
+
+    // No graceful stop: the Lease is not released and must expire (15 s) before anyone leads.
+    kubectl(
+        "-n",
+        "mlws-system",
+        "delete",
+        "pod",
+        leader,
+        "--grace-period=0",
+        "--force",
+        "--wait=false");
+    long killedAt = System.nanoTime();
+    long generation =
+        client
+            .resources(MLWebService.class)
+            .inNamespace(ns)
+            .withName("iris-collect")
+            .edit(
+                m -> {
+                  m.getSpec().getDataCollection().setSamplingPercentage(new IntOrString(25));
+                  return m;
+                })
+            .getMetadata()
+            .getGeneration();
+
+    // The standby and the ReplicaSet's replacement for the killed pod both ask for the Lease.
+    await("the Lease passes from " + leader + " to a surviving replica")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                operatorPods().stream()
+                    .map(p -> p.getMetadata().getName())
+                    .filter(n -> !n.equals(leader))
+                    .anyMatch(n -> n.equals(operatorLeaseHolder())));
+    String successor = operatorLeaseHolder();
+    String standbyName = standby.getMetadata().getName();
+    System.out.printf(
+        "operator failover: %s leads %d s after %s was killed (%s was the standby)%n",
+        successor, (System.nanoTime() - killedAt) / 1_000_000_000, leader, standbyName);
+    if (!successor.equals(standbyName)) {
+      // It lost the race to the replacement, but its elector kept asking: it saw the new leader.
+      assertThat(kubectl("-n", "mlws-system", "logs", standbyName))
+          .as("the log of the standby %s", standbyName)
+          .contains("New leader with identity: " + successor);
+    }
+    await("iris-collect reconciled at generation " + generation + " by " + successor)
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(MLWebService.class)
+                            .inNamespace(ns)
+                            .withName("iris-collect")
+                            .get()
+                            .getStatus()
+                            .getObservedGeneration())
+                    .isEqualTo(generation));
+    JsonNode settings =
+        JSON.readTree(
+            client
+                .configMaps()
+                .inNamespace(ns)
+                .withName("iris-collect-settings")
+                .get()
+                .getData()
+                .get("settings.json"));
+    assertThat(settings.at("/dataCollection/samplingPercentage").asDouble()).isEqualTo(25.0);
+    awaitSettingsAppliedOnStatus("iris-collect");
+
+    kubectl("-n", "mlws-system", "scale", "deployment/mlws-operator", "--replicas=1");
+  }
+
+  @Test
+  @Order(5)
   void telemetryTurnedOnAndOffEndToEnd() throws Exception {
     assumeFalse(REAL_CLUSTER, "the capture server listens on the local node's bridge");
     // The other samples are done with: their CPU requests (250m each by default) would leave the
@@ -362,7 +459,7 @@ class ClusterE2E {
     Set<String> podsBefore = podNames("iris");
     long sampledOut = patch("{\"spec\":{\"dataCollection\":{\"samplingPercentage\":0}}}");
     awaitReadyAt(sampledOut);
-    String wanted = awaitSettingsAppliedOnStatus();
+    String wanted = awaitSettingsAppliedOnStatus("iris");
     for (Pod pod : runningPods("iris")) {
       assertThat(settingsDigestOf(pod))
           .as("what %s applies once status says every ready pod does", pod.getMetadata().getName())
@@ -425,7 +522,7 @@ class ClusterE2E {
    * not reuse: without saying so, 7 of 20,869 requests here found a closed socket).
    */
   @Test
-  @Order(5)
+  @Order(6)
   void aSaturatedPodIsNotRestartedAndAnswersTheExcessWithServerBusy() throws Exception {
     MLWebService busy =
         client
@@ -541,26 +638,26 @@ class ClusterE2E {
   }
 
   /**
-   * Waits until status reports the settings file of iris' ConfigMap as applied by every ready pod
-   * (SettingsApplied True, appliedSettings its digest); returns that digest.
+   * Waits until status reports the settings file of the service's ConfigMap as applied by every
+   * ready pod (SettingsApplied True, appliedSettings its digest); returns that digest.
    */
-  static String awaitSettingsAppliedOnStatus() {
+  static String awaitSettingsAppliedOnStatus(String service) {
     String file =
         client
             .configMaps()
             .inNamespace(ns)
-            .withName("iris-settings")
+            .withName(service + "-settings")
             .get()
             .getData()
             .get("settings.json");
     String wanted = SettingsConfirmation.digest(file);
-    await("status of iris says every ready pod applies " + wanted)
+    await("status of " + service + " says every ready pod applies " + wanted)
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> {
               MLWebService mlws =
-                  client.resources(MLWebService.class).inNamespace(ns).withName("iris").get();
+                  client.resources(MLWebService.class).inNamespace(ns).withName(service).get();
               assertThat(mlws.getStatus().getAppliedSettings()).isEqualTo(wanted);
               assertThat(mlws.getStatus().getConditions())
                   .anySatisfy(
@@ -668,6 +765,31 @@ class ClusterE2E {
   }
 
   /** A service's pods, terminating ones included. */
+  /** Who holds the operator's leader Lease (a pod name: the operator's identity is HOSTNAME). */
+  static String operatorLeaseHolder() {
+    return client
+        .leases()
+        .inNamespace("mlws-system")
+        .withName("mlws-operator-leader")
+        .get()
+        .getSpec()
+        .getHolderIdentity();
+  }
+
+  /** The operator's pods that are running and not being deleted. */
+  static List<Pod> operatorPods() {
+    return client
+        .pods()
+        .inNamespace("mlws-system")
+        .withLabel("app.kubernetes.io/name", "mlws-operator")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> "Running".equals(p.getStatus().getPhase()))
+        .toList();
+  }
+
   static List<Pod> pods(String service) {
     return client
         .pods()
