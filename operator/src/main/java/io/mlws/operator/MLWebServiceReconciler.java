@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
+import io.mlws.operator.auth.ScoringKeysSecret;
 import io.mlws.operator.dependent.AutoscalingRequested;
 import io.mlws.operator.dependent.ForeignObjects;
 import io.mlws.operator.dependent.ReplicasHandover;
@@ -71,6 +72,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   private final ScorerAutoscaler autoscaler = new ScorerAutoscaler();
   private final ScorerDisruptionBudget budget = new ScorerDisruptionBudget();
   private final SettingsConfirmation settings;
+  private final ScoringKeysSecret keys = new ScoringKeysSecret();
   private final Workflow<MLWebService> workflow;
 
   public MLWebServiceReconciler(OperatorConfig config, EventPublisher events, Clock clock) {
@@ -107,6 +109,10 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     Optional<Blocker> blocker = invalidSpec(mlws).or(() -> objectInTheWay(mlws, plan, context));
     WorkflowReconcileResult applied = WorkflowReconcileResult.EMPTY;
     if (blocker.isEmpty()) {
+      if (plan.spec().keysRequired()) {
+        // Before the Deployment: pods mount the Secret and would wait for it.
+        keys.ensure(context.getClient(), mlws);
+      }
       ReplicasHandover.beforeApply(plan, context);
       applied = workflow.reconcile(mlws, context);
       blocker = refused(applied);

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mlws.operator.auth.RotationAsked;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -57,6 +58,8 @@ public final class OperatorWiring {
             override.settingNamespaces(config.watchedNamespaces());
           }
           retry.ifPresent(override::withRetry);
+          // Generation-aware, and also woken by a key rotation annotation (RotationAsked).
+          override.withGenerationAware(false).withOnUpdateFilter(new RotationAsked());
         });
     return new MlwsOperator(operator, leadership);
   }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.mlws.api.v1alpha1.AppInsightsSpec;
+import io.mlws.api.v1alpha1.AuthMode;
+import io.mlws.api.v1alpha1.AuthSpec;
 import io.mlws.api.v1alpha1.AutoscalingSpec;
 import io.mlws.api.v1alpha1.DataCollectionSpec;
 import io.mlws.api.v1alpha1.MLWebService;
@@ -50,7 +52,8 @@ public record ResolvedSpec(
     List<String> redactFields,
     ResourceRequirements resources,
     PodSettings pod,
-    String clusterDomain) {
+    String clusterDomain,
+    boolean keysRequired) {
 
   /** HPA bounds and target with their defaults applied. */
   public record ResolvedAutoscaling(int minReplicas, int maxReplicas, int targetCpuPercent) {}
@@ -108,7 +111,11 @@ public record ResolvedSpec(
         List.copyOf(Objects.requireNonNullElse(collection.getRedactFields(), List.of())),
         resources(spec),
         Objects.requireNonNullElseGet(spec.getPod(), PodSettings::new),
-        config.clusterDomain());
+        config.clusterDomain(),
+        Optional.ofNullable(spec.getAuth())
+                .map(AuthSpec::getMode)
+                .orElse(AuthMode.valueOf(SpecDefaults.AUTH_MODE))
+            == AuthMode.Keys);
   }
 
   /** A connection-string key as written, or the default key. */

@@ -110,6 +110,32 @@ class RbacIT {
         "rbac", "{\"spec\":{\"replicas\":null,\"autoscaling\":{\"maxReplicas\":3}}}");
     await().atMost(Duration.ofSeconds(30)).until(() -> harness.autoscaler("rbac") != null);
 
+    // Keys: the Secret is created (get, create), then one key regenerated (patch).
+    harness.mergePatch("rbac", "{\"spec\":{\"auth\":{\"mode\":\"Keys\"}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness.client.secrets().inNamespace(harness.ns).withName("rbac-keys").get()
+                    != null);
+    harness.mergePatch(
+        "rbac", "{\"metadata\":{\"annotations\":{\"mlws.io/rotate-primary-key\":\"1\"}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                "1"
+                    .equals(
+                        harness
+                            .client
+                            .secrets()
+                            .inNamespace(harness.ns)
+                            .withName("rbac-keys")
+                            .get()
+                            .getMetadata()
+                            .getAnnotations()
+                            .get("mlws.io/primary-key-rotation")));
+
     harness.mergePatch("rbac", "{\"spec\":{\"dataCollection\":{\"enabled\":true}}}");
     await()
         .atMost(Duration.ofSeconds(30))

@@ -41,7 +41,8 @@ public record ScorerConfig(
     int shutdownTimeoutSeconds,
     Optional<String> modelKind,
     int settingsPollMillis,
-    Optional<Double> requestSamplingPercentage) {
+    Optional<Double> requestSamplingPercentage,
+    Optional<Path> keysDir) {
 
   public static ScorerConfig fromEnvironment(Map<String, String> env) {
     String uri = value(env, "MLWS_MODEL_URI");
@@ -109,7 +110,8 @@ public record ScorerConfig(
         // The agent's own variable: unset, the agent samples at a rate limit of its own.
         value(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE") == null
             ? Optional.empty()
-            : Optional.of(percentage(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", 100.0)));
+            : Optional.of(percentage(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", 100.0)),
+        Optional.ofNullable(value(env, "MLWS_KEYS_DIR")).map(Path::of));
   }
 
   private static String oneOf(Map<String, String> env, String name, List<String> allowed) {

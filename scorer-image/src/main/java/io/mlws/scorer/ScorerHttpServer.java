@@ -1,5 +1,7 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.auth.KeyCheck;
+import io.mlws.scorer.auth.ScoringKeys;
 import io.mlws.scorer.http.BusyAnswer;
 import io.mlws.scorer.http.ConnectionDrain;
 import io.mlws.scorer.http.JsonErrors;
@@ -18,8 +20,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Jetty 12 server the scorer runs in (the Application Insights agent instruments Jetty, not the
- * JDK's HTTP server). It takes on a bounded amount of work ({@link RequestLimits}); on SIGTERM it
- * closes keep-alive connections as they answer, then stops gracefully: those in flight finish.
+ * JDK's HTTP server). With MLWS_KEYS_DIR it answers only callers with a key ({@link KeyCheck}). It
+ * takes on a bounded amount of work ({@link RequestLimits}); on SIGTERM it closes keep-alive
+ * connections as they answer, then stops gracefully: those in flight finish.
  */
 public final class ScorerHttpServer {
   private ScorerHttpServer() {}
@@ -46,7 +49,14 @@ public final class ScorerHttpServer {
     // body is given a few seconds rather than Jetty's default of one.
     connector.setShutdownIdleTimeout(5000);
     server.addConnector(connector);
-    ConnectionDrain drain = new ConnectionDrain(new BusyAnswer(limited(handler, config.limits())));
+    Handler scoring = new BusyAnswer(limited(handler, config.limits()));
+    ConnectionDrain drain =
+        new ConnectionDrain(
+            config
+                .keysDir()
+                .<Handler>map(
+                    dir -> new KeyCheck(ScoringKeys.watch(dir, KEYS_READ_MILLIS), scoring))
+                .orElse(scoring));
     server.setHandler(new GracefulHandler(new RequestMetrics(drain)));
     server.setErrorHandler(new JsonErrors());
     server.setStopTimeout(Duration.ofSeconds(config.shutdownTimeoutSeconds()).toMillis());
@@ -66,6 +76,9 @@ public final class ScorerHttpServer {
   }
 
   static final long CLOSE_WINDOW_MILLIS = 2_000;
+
+  /** How often the keys' files are read again: a regenerated key is in force within a second. */
+  static final long KEYS_READ_MILLIS = 1_000;
 
   /** On SIGTERM: close keep-alive connections as they answer, then stop gracefully. */
   static void stop(Server server, ConnectionDrain drain, Duration window) {

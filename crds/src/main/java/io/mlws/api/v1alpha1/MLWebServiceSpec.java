@@ -58,6 +58,19 @@ public class MLWebServiceSpec {
           + " and prediction. Sent through Application Insights.")
   private DataCollectionSpec dataCollection;
 
+  @JsonPropertyDescription(
+      "Who may call the scoring endpoints: anyone (None, the default) or callers with a key"
+          + " (Keys).")
+  private AuthSpec auth;
+
+  public AuthSpec getAuth() {
+    return auth;
+  }
+
+  public void setAuth(AuthSpec auth) {
+    this.auth = auth;
+  }
+
   public ModelSpec getModel() {
     return model;
   }

@@ -16,6 +16,7 @@ public final class SpecDefaults {
   public static final String SAMPLING_PERCENTAGE = "100";
   public static final String DATA_COLLECTION_ENABLED = "false";
   public static final String MAX_PAYLOAD_CHARS = "8192";
+  public static final String AUTH_MODE = "None";
 
   /**
    * A new pod warms its JIT on its first requests: measured at 20 requests/s with the agent, up to

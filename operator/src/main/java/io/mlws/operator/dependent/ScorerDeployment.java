@@ -19,6 +19,7 @@ import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.operator.OperatorConfig;
 import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.auth.ScoringKeysSecret;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,6 +168,9 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     ScorerHeap.maxHeapOption(spec.resources())
         .ifPresent(heap -> env.add(literal("JDK_JAVA_OPTIONS", heap)));
     env.add(literal("MLWS_CONFIG", ScorerNames.SETTINGS_DIR + "/" + ScorerNames.SETTINGS_FILE));
+    if (spec.keysRequired()) {
+      env.add(literal("MLWS_KEYS_DIR", ScorerNames.KEYS_DIR));
+    }
     env.add(
         new EnvVarBuilder()
             .withName("MLWS_POD_NAME")
@@ -220,6 +224,15 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
             .withSizeLimit(new Quantity("512Mi"))
             .endEmptyDir()
             .build());
+    if (spec.keysRequired()) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("keys")
+              .withNewSecret()
+              .withSecretName(ScoringKeysSecret.name(spec.name()))
+              .endSecret()
+              .build());
+    }
     if (spec.modelUri().startsWith("pvc://")) {
       String claim = spec.modelUri().substring("pvc://".length()).split("/", 2)[0];
       volumes.add(
@@ -246,6 +259,9 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount("settings", ScorerNames.SETTINGS_DIR, true));
     mounts.add(mount("tmp", "/tmp", false));
+    if (spec.keysRequired()) {
+      mounts.add(mount("keys", ScorerNames.KEYS_DIR, true));
+    }
     if (spec.modelUri().startsWith("pvc://")) {
       mounts.add(mount("model", PVC_MOUNT, true));
     } else if (spec.modelUri().startsWith("http")) {

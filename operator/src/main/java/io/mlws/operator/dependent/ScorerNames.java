@@ -26,6 +26,9 @@ public final class ScorerNames {
   public static final String SETTINGS_FILE = "settings.json";
   public static final String SETTINGS_DIR = "/etc/mlws";
 
+  /** Where the keys Secret is mounted in scorer pods whose spec.auth.mode is Keys. */
+  public static final String KEYS_DIR = "/var/run/mlws/keys";
+
   private ScorerNames() {}
 
   public static String configMap(String name) {

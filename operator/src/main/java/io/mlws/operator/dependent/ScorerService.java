@@ -30,6 +30,9 @@ public class ScorerService extends ScorerObject<Service> {
         .addNewPort()
         .withName(ScorerNames.PORT_NAME)
         .withProtocol("TCP")
+        // Plain HTTP/1.1: what Gateway API implementations, Istio and ingress controllers read
+        // to route to the pods without guessing (no TLS or HTTP/2 at the pod).
+        .withAppProtocol("http")
         .withPort(80)
         .withTargetPort(new IntOrString(ScorerNames.PORT_NAME))
         .endPort()

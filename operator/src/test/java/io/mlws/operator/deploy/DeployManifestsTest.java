@@ -112,7 +112,9 @@ class DeployManifestsTest {
             });
     assertThat(rules)
         .filteredOn(r -> r.getResources().contains("secrets"))
-        .allSatisfy(r -> assertThat(r.getVerbs()).isSubsetOf("get", "list", "watch"));
+        // Read, and the keys Secret created and patched; never updated or deleted wholesale.
+        .allSatisfy(
+            r -> assertThat(r.getVerbs()).isSubsetOf("get", "list", "watch", "create", "patch"));
   }
 
   @Test

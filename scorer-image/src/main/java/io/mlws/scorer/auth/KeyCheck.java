@@ -1,0 +1,46 @@
+package io.mlws.scorer.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Lets through only calls that present a key, as Azure ML's clients do ({@code Authorization:
+ * Bearer <key>}); health paths stay open for probes and load balancers. A refusal is a 401 with the
+ * scorer's JSON error, answered before the call takes a scoring slot or has its body read, so a
+ * flood of bad keys does not queue ahead of good calls; it closes the connection, as the body is
+ * left unread.
+ */
+public final class KeyCheck extends Handler.Wrapper {
+  static final Set<String> OPEN_PATHS =
+      Set.of("/healthz", "/ready", "/v2/health/live", "/v2/health/ready");
+  static final String REFUSAL =
+      "{\"error\":\"a valid key is required: Authorization: Bearer <key>\",\"code\":\"Unauthorized\"}";
+
+  private final ScoringKeys keys;
+
+  public KeyCheck(ScoringKeys keys, Handler handler) {
+    super(handler);
+    this.keys = keys;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (OPEN_PATHS.contains(Request.getPathInContext(request))
+        || keys.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+      return super.handle(request, response, callback);
+    }
+    response.setStatus(401);
+    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+    response.write(true, ByteBuffer.wrap(REFUSAL.getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+}
