@@ -123,7 +123,14 @@ class ClusterE2E {
     if (client == null) {
       return;
     }
-    kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=120s");
+    // On the local cluster nothing waits for the pods' pre-stop pauses: the cluster goes down
+    // after the suite, and no later test looks at this namespace.
+    kubectl(
+        "delete",
+        "namespace",
+        ns,
+        "--ignore-not-found",
+        REAL_CLUSTER ? "--timeout=120s" : "--wait=false");
     if (!REAL_CLUSTER) {
       // The CRD and RBAC stay: the other tests on the local control plane use them.
       kubectl("-n", "mlws-system", "delete", "deployment/mlws-operator", "--ignore-not-found");
@@ -189,6 +196,9 @@ class ClusterE2E {
                             .toList())
                     .as("holders of the Leases in mlws-system")
                     .contains(operator.getMetadata().getName()));
+    // A standby from now on, as production runs it; the failover test below kills the leader.
+    // Started here, it is up by then instead of being waited for there.
+    kubectl("-n", "mlws-system", "scale", "deployment/mlws-operator", "--replicas=2");
   }
 
   @Test
@@ -340,6 +350,31 @@ class ClusterE2E {
                 assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero());
   }
 
+  /**
+   * The saturation test's service: iris limited to 200m CPU. Created once, early (by the telemetry
+   * test, once the other samples are gone), so that its pod starts while that test runs.
+   */
+  static void startBusyService() {
+    if (client.resources(MLWebService.class).inNamespace(ns).withName("busy").get() != null) {
+      return;
+    }
+    MLWebService busy =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                """
+        apiVersion: mlws.io/v1alpha1
+        kind: MLWebService
+        metadata: {name: busy}
+        spec:
+          model: {uri: "file:///opt/mlws/models/iris.onnx"}
+          replicas: 1
+          resources: {limits: {cpu: 200m, memory: 1Gi}}
+        """,
+                MLWebService.class);
+    client.resources(MLWebService.class).inNamespace(ns).resource(busy).create();
+  }
+
   /** One key of a service's keys Secret, as its callers would be given it. */
   static String key(String service, String name) {
     return new String(
@@ -471,6 +506,7 @@ class ClusterE2E {
         "sklearn-logreg",
         "--ignore-not-found",
         "--wait=false");
+    startBusyService();
     LocalCluster cluster = LocalCluster.shared();
     capture =
         CaptureProcess.start(cluster.bridgeAddress(), Files.createTempDirectory("e2e-capture"));
@@ -604,21 +640,7 @@ class ClusterE2E {
   @Test
   @Order(7)
   void aSaturatedPodIsNotRestartedAndAnswersTheExcessWithServerBusy() throws Exception {
-    MLWebService busy =
-        client
-            .getKubernetesSerialization()
-            .unmarshal(
-                """
-        apiVersion: mlws.io/v1alpha1
-        kind: MLWebService
-        metadata: {name: busy}
-        spec:
-          model: {uri: "file:///opt/mlws/models/iris.onnx"}
-          replicas: 1
-          resources: {limits: {cpu: 200m, memory: 1Gi}}
-        """,
-                MLWebService.class);
-    client.resources(MLWebService.class).inNamespace(ns).resource(busy).create();
+    startBusyService();
     kubectl("-n", ns, "wait", "--for=condition=Ready", "mlws/busy", "--timeout=5m");
     Map<String, Long> outcomes;
     try (ClusterIpLoad load =
