@@ -831,6 +831,8 @@ class ClusterE2E {
     // longer than the agent's 5 s export interval.
     await("the capture server quiet for 6 s")
         .atMost(Duration.ofMinutes(2))
+        // The first look only takes the count; each later one compares it with 6 s before.
+        .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofSeconds(6))
         .until(
             () -> {
