@@ -172,7 +172,22 @@ class OperatorJarIT {
     assertThat(indexOf(heap, CONNECTION_STRING.getBytes(StandardCharsets.UTF_8)))
         .as("the connection string in the operator's heap")
         .isEqualTo(-1);
-    assertThat(indexOf(heap, base64)).as("its base64 in the operator's heap").isEqualTo(-1);
+    int at = indexOf(heap, base64);
+    assertThat(at)
+        .as("its base64 in the operator's heap, amid: %s", around(heap, at))
+        .isEqualTo(-1);
+  }
+
+  /** The printable bytes around a match in a heap dump: what held it. */
+  private static String around(byte[] heap, int at) {
+    if (at < 0) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = Math.max(0, at - 600); i < Math.min(heap.length, at + 200); i++) {
+      text.append(heap[i] >= 32 && heap[i] < 127 ? (char) heap[i] : '.');
+    }
+    return text.toString();
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

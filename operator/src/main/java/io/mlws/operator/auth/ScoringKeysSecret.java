@@ -61,6 +61,14 @@ public final class ScoringKeysSecret {
       client.secrets().inNamespace(namespace).resource(created(mlws)).create();
       return;
     }
+    if (!ours(existing, mlws)) {
+      // Never write keys into, or read them from, a Secret someone else made.
+      throw new IllegalStateException(
+          "Secret "
+              + name
+              + " exists and is not this MLWebService's (no controller reference to it): delete"
+              + " or rename it, and the operator makes the keys");
+    }
     Map<String, String> rotated = rotations(mlws, existing);
     if (!rotated.isEmpty()) {
       client
@@ -71,6 +79,15 @@ public final class ScoringKeysSecret {
               PatchContext.of(PatchType.JSON_MERGE),
               client.getKubernetesSerialization().asJson(mergePatch(mlws, rotated)));
     }
+  }
+
+  /** Whether the Secret is the one made for this MLWebService (its controller reference). */
+  static boolean ours(Secret secret, MLWebService mlws) {
+    return secret.getMetadata().getOwnerReferences().stream()
+        .anyMatch(
+            o ->
+                Boolean.TRUE.equals(o.getController())
+                    && Objects.equals(o.getUid(), mlws.getMetadata().getUid()));
   }
 
   /** A new Secret: both keys, and the rotation values current now (they ask for nothing more). */

@@ -68,6 +68,16 @@ class ScoringKeysSecretTest {
   }
 
   @Test
+  void onlyTheSecretMadeForThisServiceIsTouched() {
+    MLWebService mlws = service(Map.of());
+    assertThat(ScoringKeysSecret.ours(keys.created(mlws), mlws)).isTrue();
+    assertThat(ScoringKeysSecret.ours(stored(Map.of()), mlws)).as("no owner").isFalse();
+    MLWebService other = service(Map.of());
+    other.getMetadata().setUid("uid-2");
+    assertThat(ScoringKeysSecret.ours(keys.created(other), mlws)).as("another owner").isFalse();
+  }
+
+  @Test
   void randomKeysAreLongAndDistinct() {
     Set<String> seen = new HashSet<>();
     IntStream.range(0, 1000).forEach(i -> seen.add(ScoringKeysSecret.randomKey()));
