@@ -15,7 +15,15 @@ class CrdListTypesTest {
   void everyListDeclaresHowItMerges() throws Exception {
     JsonNode schema = CrdYaml.read(CrdYaml.CRD).at("/spec/versions/0/schema/openAPIV3Schema");
     List<String> untyped = new ArrayList<>();
-    collect(schema, "", untyped);
+    CrdYaml.eachField(
+        schema,
+        "",
+        (path, field) -> {
+          if ("array".equals(field.path("type").asText())
+              && !field.hasNonNull("x-kubernetes-list-type")) {
+            untyped.add(path);
+          }
+        });
 
     assertThat(untyped).isEmpty();
   }
@@ -42,22 +50,5 @@ class CrdListTypesTest {
                     "/properties/spec/properties/dataCollection/properties/redactFields/x-kubernetes-list-type")
                 .asText())
         .isEqualTo("set");
-  }
-
-  private static void collect(JsonNode schema, String path, List<String> untyped) {
-    schema
-        .path("properties")
-        .fields()
-        .forEachRemaining(
-            field -> {
-              String fieldPath = path + "." + field.getKey();
-              JsonNode value = field.getValue();
-              if ("array".equals(value.path("type").asText())
-                  && !value.hasNonNull("x-kubernetes-list-type")) {
-                untyped.add(fieldPath);
-              }
-              collect(value, fieldPath, untyped);
-              collect(value.path("items"), fieldPath + "[]", untyped);
-            });
   }
 }

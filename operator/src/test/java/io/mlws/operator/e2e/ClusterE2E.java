@@ -168,18 +168,7 @@ class ClusterE2E {
     }
     kubectl("-n", "mlws-system", "rollout", "status", "deployment/mlws-operator", "--timeout=5m");
 
-    Pod operator =
-        client
-            .pods()
-            .inNamespace("mlws-system")
-            .withLabel("app.kubernetes.io/name", "mlws-operator")
-            .list()
-            .getItems()
-            .stream()
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .filter(p -> "Running".equals(p.getStatus().getPhase()))
-            .findFirst()
-            .orElseThrow();
+    Pod operator = operatorPods().stream().findFirst().orElseThrow();
     assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("mlws-operator");
     if (!REAL_CLUSTER) {
       assertThat(operator.getSpec().getNodeName()).isEqualTo(LocalCluster.REAL_NODE);
