@@ -10,7 +10,7 @@ pins_hash=$(cat "$here/versions.env" "$here"/*/go.mod "$here"/*/go.sum "$here"/k
   | sha256sum | cut -c1-16)
 bin="$cache/bin/$pins_hash"
 binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kstatus kwok-stages.yaml
-  kubelet kube-proxy containerd containerd-shim-runc-v2 ctr pause)
+  kubelet kube-proxy containerd containerd-shim-runc-v2 ctr pause kube-router)
 
 complete() { for b in "${binaries[@]}"; do [ -s "$bin/$b" ] || return 1; done; }
 
@@ -47,6 +47,8 @@ if ! complete; then
   # shellcheck disable=SC2086
   [ -z "$containerd_cmds" ] || GOFLAGS="$GOFLAGS -tags=no_btrfs,no_devmapper,no_zfs,no_aufs" \
     build containerd "$containerd_flags" $containerd_cmds
+  # The node's NetworkPolicy engine (its firewall alone runs; see versions.env).
+  [ -x "$bin.partial/kube-router" ] || build kube-router "" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
   # The pod sandbox image's one program, from Kubernetes' own source (no registry to pull pause from).
   k8s_dir=$(cd "$here/kubernetes" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
   [ -x "$bin.partial/pause" ] || gcc -Os -static -DVERSION="v${KUBERNETES_VERSION}" -o "$bin.partial/pause" \

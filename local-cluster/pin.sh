@@ -53,6 +53,9 @@ write_module containerd mlws.io/local-cluster/containerd "containerd, the real n
   "github.com/containerd/containerd/v2 v${CONTAINERD_VERSION}" \
   github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 \
   github.com/containerd/containerd/v2/cmd/ctr
+# kube-router has a module of its own for the same reason.
+write_module kube-router mlws.io/local-cluster/kube-router "kube-router's firewall: the real node's NetworkPolicy engine." \
+  "github.com/cloudnativelabs/kube-router/v2 v${KUBE_ROUTER_VERSION}" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 
 {
   echo "// kstatus: the GitOps health rules of Flux and kpt, as a tiny program the operator's tests run."
@@ -64,6 +67,6 @@ write_module containerd mlws.io/local-cluster/containerd "containerd, the real n
   echo "require sigs.k8s.io/cli-utils v${CLI_UTILS_VERSION}"
 } > kstatus/go.mod
 
-for dir in kubernetes etcd kwok containerd kstatus; do
+for dir in kubernetes etcd kwok containerd kube-router kstatus; do
   (cd "$dir" && rm -f go.sum && go mod tidy)
 done

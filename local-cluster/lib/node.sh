@@ -1,9 +1,10 @@
 # Sourced by local-cluster/cluster: one real node, joined to the control plane: containerd with Debian's runc
-# and CNI plugins, the kubelet and kube-proxy (iptables mode), all built from the pinned modules. The traps of
+# and CNI plugins, the kubelet, kube-proxy (iptables mode) and kube-router's firewall (NetworkPolicy, with
+# iptables and ipset), all built from the pinned modules. The traps of
 # this kind of machine are in shared/FACTS.md ("A real node"): cgroup v1, no CAP_SYS_RESOURCE, a node IP that
 # cannot be loopback, sysctls the kubelet changes.
 
-node_components=(containerd kubelet kube-proxy)
+node_components=(containerd kubelet kube-proxy kube-router)
 
 node_kubeconfig() { # name user-cert
   cat > "$state/$1.kubeconfig" <<YAML
@@ -128,7 +129,7 @@ YAML
 
 node_up() { # bin
   local bin=$1 kubectl=("$1/kubectl" --kubeconfig "$kubeconfig")
-  node_kubeconfig node node; node_kubeconfig kube-proxy kube-proxy
+  node_kubeconfig node node; node_kubeconfig kube-proxy kube-proxy; node_kubeconfig kube-router kube-router
   containerd_config
   say "starting containerd, then the kubelet and kube-proxy of $node_name ($bridge_ip)"
   start containerd "$bin/containerd" --config "$state/containerd/config.toml"
@@ -147,6 +148,42 @@ node_up() { # bin
   wait_for kubelet "${kubectl[*]} wait --for=condition=Ready node/$node_name --timeout=2s" 90
   # Admission taints a new Node not-ready; no node-lifecycle controller runs here to lift it.
   "${kubectl[@]}" taint nodes "$node_name" node.kubernetes.io/not-ready:NoSchedule- > /dev/null 2>&1 || true
+  network_policy_up "$bin"
+}
+
+# NetworkPolicy on the node: kube-router's firewall alone (no routes, no service proxy; its health and metrics
+# servers, which would listen on every address, off). It reads the Node's InternalIP, so it starts once the
+# kubelet registered it; it is ready when its chain hooks FORWARD.
+network_policy_up() { # bin
+  local bin=$1
+  say "starting kube-router's firewall (NetworkPolicy) on $node_name"
+  start kube-router "$bin/kube-router" --kubeconfig "$state/kube-router.kubeconfig" \
+    --hostname-override "$node_name" --run-firewall=true --run-router=false --run-service-proxy=false \
+    --health-port=0 --metrics-port=0 --enable-ipv6=false --service-cluster-ip-range "$service_cidr" --v 1
+  wait_for kube-router "iptables -S FORWARD | grep -q -- '-j KUBE-ROUTER-FORWARD'" 60
+}
+
+# What kube-router's firewall leaves when it stops: its chains (jumps first) and its ipsets.
+network_policy_down() {
+  stop_component kube-router
+  local rule chain
+  for chain in $(iptables -t filter -S 2>/dev/null | awk '$1 == "-N" {print $2}' \
+    | grep -E '^(KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)' || true); do
+    iptables -t filter -S 2>/dev/null | { grep -E -- "-j $chain( |$)" || true; } | sed 's/^-A/-D/' \
+      | while read -r rule; do eval "iptables -t filter $rule" 2>/dev/null || true; done
+  done
+  for chain in $(iptables -t filter -S 2>/dev/null | awk '$1 == "-N" {print $2}' \
+    | grep -E '^(KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)' || true); do
+    iptables -t filter -F "$chain" 2>/dev/null || true
+  done
+  for chain in $(iptables -t filter -S 2>/dev/null | awk '$1 == "-N" {print $2}' \
+    | grep -E '^(KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)' || true); do
+    iptables -t filter -X "$chain" 2>/dev/null || true
+  done
+  local set
+  for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-SRC-|KUBE-DST-)' || true); do
+    ipset destroy "$set" 2>/dev/null || true
+  done
 }
 
 import_pause_image() { # bin
@@ -170,6 +207,7 @@ node_down() { # bin
       sleep 0.5
     done
   fi
+  network_policy_down
   stop_component kube-proxy
   stop_component kubelet
   if alive containerd; then

@@ -20,11 +20,13 @@ import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.auth.ScoringKeysSecret;
 import io.mlws.operator.dependent.AutoscalingRequested;
 import io.mlws.operator.dependent.ForeignObjects;
+import io.mlws.operator.dependent.NetworkPolicyRequested;
 import io.mlws.operator.dependent.ReplicasHandover;
 import io.mlws.operator.dependent.ScorerAutoscaler;
 import io.mlws.operator.dependent.ScorerConfigMap;
 import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.dependent.ScorerDisruptionBudget;
+import io.mlws.operator.dependent.ScorerNetworkPolicy;
 import io.mlws.operator.dependent.ScorerObject;
 import io.mlws.operator.dependent.ScorerPlan;
 import io.mlws.operator.dependent.ScorerService;
@@ -71,6 +73,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   private final ScorerService service = new ScorerService();
   private final ScorerAutoscaler autoscaler = new ScorerAutoscaler();
   private final ScorerDisruptionBudget budget = new ScorerDisruptionBudget();
+  private final ScorerNetworkPolicy networkPolicy = new ScorerNetworkPolicy();
   private final SettingsConfirmation settings;
   private final ScoringKeysSecret keys = new ScoringKeysSecret();
   private final Workflow<MLWebService> workflow;
@@ -90,6 +93,8 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
             .withReconcilePrecondition(new AutoscalingRequested())
             .addDependentResourceAndConfigure(budget)
             .withReconcilePrecondition(new SeveralReplicasPossible())
+            .addDependentResourceAndConfigure(networkPolicy)
+            .withReconcilePrecondition(new NetworkPolicyRequested())
             .withThrowExceptionFurther(false)
             .build();
   }
@@ -184,6 +189,9 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     }
     if (plan.spec().maxReplicas() >= 2) {
       wanted.add(budget);
+    }
+    if (plan.spec().networkPolicyFrom().isPresent()) {
+      wanted.add(networkPolicy);
     }
     return ForeignObjects.inTheWay(mlws, wanted, context)
         .map(message -> new Blocker(Blocker.OBJECT_IN_THE_WAY, message));

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.mlws.api.v1alpha1.AppInsightsSpec;
 import io.mlws.api.v1alpha1.AuthMode;
 import io.mlws.api.v1alpha1.AuthSpec;
@@ -14,6 +15,7 @@ import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelCredential;
 import io.mlws.api.v1alpha1.ModelCredentialType;
 import io.mlws.api.v1alpha1.ModelSpec;
+import io.mlws.api.v1alpha1.NetworkPolicySettings;
 import io.mlws.api.v1alpha1.PodSettings;
 import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.SecretKeyReference;
@@ -53,7 +55,8 @@ public record ResolvedSpec(
     ResourceRequirements resources,
     PodSettings pod,
     String clusterDomain,
-    boolean keysRequired) {
+    boolean keysRequired,
+    Optional<List<NetworkPolicyPeer>> networkPolicyFrom) {
 
   /** HPA bounds and target with their defaults applied. */
   public record ResolvedAutoscaling(int minReplicas, int maxReplicas, int targetCpuPercent) {}
@@ -115,7 +118,10 @@ public record ResolvedSpec(
         Optional.ofNullable(spec.getAuth())
                 .map(AuthSpec::getMode)
                 .orElse(AuthMode.valueOf(SpecDefaults.AUTH_MODE))
-            == AuthMode.Keys);
+            == AuthMode.Keys,
+        Optional.ofNullable(spec.getNetworkPolicy())
+            .map(NetworkPolicySettings::getFrom)
+            .map(List::copyOf));
   }
 
   /** A connection-string key as written, or the default key. */

@@ -14,6 +14,7 @@ import io.mlws.operator.dependent.ScorerAutoscaler;
 import io.mlws.operator.dependent.ScorerConfigMap;
 import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.dependent.ScorerDisruptionBudget;
+import io.mlws.operator.dependent.ScorerNetworkPolicy;
 import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.telemetry.KeyNamesOnlySecretStore;
 import io.mlws.operator.telemetry.TelemetryPlan;
@@ -51,7 +52,8 @@ class DesiredStateTest {
   void desiredObjectsAreExactlyTheExpectedOnes(Path dir) throws IOException {
     Map<String, HasMetadata> actual = desiredObjects(dir);
 
-    for (String kind : new String[] {"configmap", "deployment", "service", "hpa", "pdb"}) {
+    for (String kind :
+        new String[] {"configmap", "deployment", "service", "hpa", "pdb", "networkpolicy"}) {
       Path expected = dir.resolve(kind + ".yaml");
       if (Files.exists(expected)) {
         assertThat(actual).as("%s/%s", dir.getFileName(), kind).containsKey(kind);
@@ -82,6 +84,12 @@ class DesiredStateTest {
     if (spec.maxReplicas() >= 2) {
       objects.put("pdb", ScorerDisruptionBudget.desired(spec.name(), spec.namespace()));
     }
+    spec.networkPolicyFrom()
+        .ifPresent(
+            from ->
+                objects.put(
+                    "networkpolicy",
+                    ScorerNetworkPolicy.desired(spec.name(), spec.namespace(), from)));
     return objects;
   }
 

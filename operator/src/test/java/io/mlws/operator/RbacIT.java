@@ -136,6 +136,23 @@ class RbacIT {
                             .getAnnotations()
                             .get("mlws.io/primary-key-rotation")));
 
+    // A NetworkPolicy: created, changed, then deleted with the field.
+    harness.mergePatch(
+        "rbac",
+        "{\"spec\":{\"networkPolicy\":{\"from\":[{\"podSelector\":{\"matchLabels\":{\"a\":\"b\"}}}]}}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> networkPolicy(harness) != null);
+    harness.mergePatch(
+        "rbac",
+        "{\"spec\":{\"networkPolicy\":{\"from\":[{\"podSelector\":{\"matchLabels\":{\"a\":\"c\"}}}]}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                networkPolicy(harness) != null
+                    && networkPolicy(harness).toString().contains("a=c"));
+    harness.mergePatch("rbac", "{\"spec\":{\"networkPolicy\":null}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> networkPolicy(harness) == null);
+
     harness.mergePatch("rbac", "{\"spec\":{\"dataCollection\":{\"enabled\":true}}}");
     await()
         .atMost(Duration.ofSeconds(30))
@@ -182,6 +199,17 @@ class RbacIT {
       }
     }
     return creates;
+  }
+
+  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy networkPolicy(
+      OperatorHarness harness) {
+    return harness
+        .client
+        .network()
+        .networkPolicies()
+        .inNamespace(harness.ns)
+        .withName("rbac")
+        .get();
   }
 
   private static io.mlws.api.v1alpha1.MLWebServiceStatus status(OperatorHarness harness) {

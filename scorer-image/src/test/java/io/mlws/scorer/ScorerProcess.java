@@ -104,6 +104,12 @@ public final class ScorerProcess implements AutoCloseable {
 
   public HttpResponse<String> score(String body, String clientRequestId)
       throws IOException, InterruptedException {
+    return score(body, clientRequestId, null);
+  }
+
+  /** A scoring call with an Authorization header, unless {@code authorization} is null. */
+  public HttpResponse<String> score(String body, String clientRequestId, String authorization)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri("/score"))
             .timeout(Duration.ofSeconds(10))
@@ -111,6 +117,9 @@ public final class ScorerProcess implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (clientRequestId != null) {
       request.header("x-ms-client-request-id", clientRequestId);
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -277,6 +277,50 @@ class ScorerTelemetryIT {
     }
   }
 
+  /**
+   * With keys required, a call without a key and a call with a wrong one are each a RequestData
+   * with result code 401 and success false, and no envelope carries either key or the wrong one.
+   */
+  @Test
+  void aRefusedCallIsA401RequestAndNoKeyReachesTelemetry() throws Exception {
+    Path keys = Files.createDirectories(work.resolve("keys"));
+    String primary = "prim-" + "7f3a9c".repeat(6);
+    String secondary = "seco-" + "1b2d4e".repeat(6);
+    String wrong = "wrong-" + "0dd5ee".repeat(6);
+    Files.writeString(keys.resolve("primary"), primary);
+    Files.writeString(keys.resolve("secondary"), secondary);
+    try (CaptureServer capture = CaptureServer.start(0, null);
+        ScorerProcess scorer =
+            ScorerProcess.start(
+                work,
+                capture.connectionString(),
+                Map.of("MLWS_MODEL_URI", MODEL.toString(), "MLWS_KEYS_DIR", keys.toString()))) {
+      scorer.awaitReady(Duration.ofSeconds(90));
+      assertThat(scorer.score(VALID.formatted(1), null, null).statusCode()).isEqualTo(401);
+      assertThat(scorer.score(VALID.formatted(2), null, "Bearer " + wrong).statusCode())
+          .isEqualTo(401);
+      assertThat(scorer.score(VALID.formatted(3), null, "Bearer " + primary).statusCode())
+          .isEqualTo(200);
+      assertThat(scorer.score(VALID.formatted(4), null, "Bearer " + secondary).statusCode())
+          .isEqualTo(200);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> scoreRequests(capture).size() >= 4);
+      awaitQuiet(capture);
+      List<JsonNode> requests = scoreRequests(capture);
+      assertThat(requests).hasSize(4);
+      assertThat(requests)
+          .filteredOn(r -> Envelopes.data(r).path("responseCode").asText().equals("401"))
+          .hasSize(2)
+          .allSatisfy(r -> assertThat(Envelopes.data(r).path("success").asBoolean()).isFalse());
+      assertThat(requests)
+          .filteredOn(r -> Envelopes.data(r).path("responseCode").asText().equals("200"))
+          .hasSize(2);
+      String everything = capture.envelopes().toString();
+      assertThat(everything).doesNotContain(primary, secondary, wrong, "Bearer");
+      assertThat(Files.readString(scorer.log)).doesNotContain(primary, secondary, wrong);
+    }
+  }
+
   /** Sends {@code count} valid requests; every one must be answered 200. */
   static void scoreAll(ScorerProcess scorer, int count) throws Exception {
     for (int i = 0; i < count; i++) {

@@ -63,6 +63,22 @@ public class MLWebServiceSpec {
           + " (Keys).")
   private AuthSpec auth;
 
+  @JsonPropertyDescription(
+      "Limit who may reach the scorer pods through the cluster's network: the operator keeps a"
+          + " NetworkPolicy named after this service that admits only the callers listed in from."
+          + " Unset: no NetworkPolicy (anyone who reaches the Service). Enforced only where the"
+          + " cluster runs a NetworkPolicy engine (on AKS: Azure Network Policy Manager, Calico or"
+          + " Cilium).")
+  private NetworkPolicySettings networkPolicy;
+
+  public NetworkPolicySettings getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(NetworkPolicySettings networkPolicy) {
+    this.networkPolicy = networkPolicy;
+  }
+
   public AuthSpec getAuth() {
     return auth;
   }

@@ -43,6 +43,7 @@ final class CrdCompletion {
   static final Map<String, ListType> LIST_TYPES =
       Map.of(
           "spec.dataCollection.redactFields", ListType.of("set"),
+          "spec.networkPolicy.from", ListType.of("atomic"),
           "spec.pod.env", ListType.of("map", "name"),
           "spec.pod.imagePullSecrets", ListType.of("map", "name"),
           "spec.pod.tolerations", ListType.of("atomic"),

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlws.api.v1alpha1.MLWebService;
 import java.util.List;
 
@@ -29,6 +30,17 @@ public abstract class ScorerObject<R extends HasMetadata>
   @Override
   protected final R desired(MLWebService mlws, Context<MLWebService> context) {
     return desired(ScorerPlan.of(context));
+  }
+
+  /**
+   * The object this dependent manages, by name: never from the desired state, which does not exist
+   * when the object is to be deleted (a precondition no longer met).
+   */
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      MLWebService primary, Context<MLWebService> context) {
+    return new ResourceID(
+        objectName(primary.getMetadata().getName()), primary.getMetadata().getNamespace());
   }
 
   @Override

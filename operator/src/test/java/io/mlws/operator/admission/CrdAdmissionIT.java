@@ -154,6 +154,19 @@ class CrdAdmissionIT {
             "model: {uri: file:///m.onnx}\nautoscaling: {minReplicas: 2}",
             "spec.autoscaling.maxReplicas: Required value"),
         Arguments.of("replicas: 1", "spec.model: Required value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nnetworkPolicy: {from: []}",
+            "spec.networkPolicy.from: Invalid value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nnetworkPolicy: {from: [{}]}",
+            "each networkPolicy.from entry names podSelector, namespaceSelector or ipBlock"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nnetworkPolicy: {from: [{ipBlock: {cidr: 10.0.0.0/8},"
+                + " podSelector: {}}]}",
+            "a networkPolicy.from entry with ipBlock cannot also have a pod or namespace selector"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nnetworkPolicy: {from: [{ipBlock: {except: [10.1.0.0/16]}}]}",
+            "networkPolicy.from[].ipBlock.cidr is required"),
         Arguments.of("model: {format: ONNX}", "spec.model.uri: Required value"),
         Arguments.of(
             "model: {uri: file:///m.onnx, format: onnx}",

@@ -340,6 +340,79 @@ class ClusterE2E {
   }
 
   /**
+   * spec.networkPolicy on the real node, enforced by kube-router's firewall: a pod named by label
+   * and a pod of a namespace named by label reach the scoring port through the ClusterIP, an
+   * unnamed pod of the same namespace never does; once the field is removed, the operator deletes
+   * the NetworkPolicy and the unnamed pod gets through.
+   */
+  @Test
+  @Order(5)
+  void aNetworkPolicyAdmitsOnlyTheNamedCallers() throws Exception {
+    assumeFalse(REAL_CLUSTER, "needs the local node's NetworkPolicy engine");
+    awaitReadyAt(
+        "sklearn-logreg",
+        patch(
+            "sklearn-logreg",
+            """
+            {"spec":{"networkPolicy":{"from":[
+              {"podSelector":{"matchLabels":{"mlws-e2e/caller":"yes"}}},
+              {"namespaceSelector":{"matchLabels":{"mlws-e2e/callers":"sklearn-logreg"}}}]}}}"""));
+    await("the operator's NetworkPolicy")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> networkPolicy("sklearn-logreg") != null);
+    String callers = LocalCluster.shared().createNamespaceOnTheRealNode("e2e-callers");
+    client
+        .namespaces()
+        .withName(callers)
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("mlws-e2e/callers", "sklearn-logreg");
+              return n;
+            });
+    String image = pods("sklearn-logreg").get(0).getSpec().getContainers().get(0).getImage();
+    String host = clusterIp("sklearn-logreg");
+    List<CallerPod> callerPods = new ArrayList<>();
+    try {
+      CallerPod named =
+          CallerPod.start(
+              client, ns, "caller-named", Map.of("mlws-e2e/caller", "yes"), image, host, 80);
+      CallerPod inNamedNamespace =
+          CallerPod.start(client, callers, "caller-any", Map.of(), image, host, 80);
+      CallerPod unnamed = CallerPod.start(client, ns, "caller-unnamed", Map.of(), image, host, 80);
+      callerPods.addAll(List.of(named, inNamedNamespace, unnamed));
+      await("both named callers reach the scoring port, and the unnamed one has tried 6 times")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () ->
+                  named.attempts().contains(CallerPod.REACHED)
+                      && inNamedNamespace.attempts().contains(CallerPod.REACHED)
+                      && unnamed.attempts().size() >= 6);
+      List<String> refusedWhilePolicy = unnamed.attempts();
+      System.out.println(
+          "ClusterE2E: with the NetworkPolicy, the unnamed caller's attempts: "
+              + refusedWhilePolicy);
+      assertThat(refusedWhilePolicy).containsOnly(CallerPod.REFUSED);
+
+      patch("sklearn-logreg", "{\"spec\":{\"networkPolicy\":null}}");
+      await("the NetworkPolicy deleted with the field")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> networkPolicy("sklearn-logreg") == null);
+      int before = unnamed.attempts().size();
+      await("the unnamed caller gets through once no policy stands in the way")
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () -> unnamed.attempts().stream().skip(before).anyMatch(CallerPod.REACHED::equals));
+    } finally {
+      callerPods.forEach(CallerPod::delete);
+      kubectl("delete", "namespace", callers, "--wait=false");
+    }
+  }
+
+  static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy networkPolicy(String service) {
+    return client.network().networkPolicies().inNamespace(ns).withName(service).get();
+  }
+
+  /**
    * The saturation test's service: iris limited to 200m CPU. Created once, early (by the telemetry
    * test, once the other samples are gone), so that its pod starts while that test runs.
    */
@@ -385,7 +458,7 @@ class ClusterE2E {
    * takes it over once it expires and reconciles what changed meanwhile.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void aSecondOperatorReplicaWaitsReadyAndTakesOverWhenTheLeaderDies() throws Exception {
     kubectl("-n", "mlws-system", "scale", "deployment/mlws-operator", "--replicas=2");
     kubectl("-n", "mlws-system", "rollout", "status", "deployment/mlws-operator", "--timeout=3m");
@@ -480,7 +553,7 @@ class ClusterE2E {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void telemetryTurnedOnAndOffEndToEnd() throws Exception {
     assumeFalse(REAL_CLUSTER, "the capture server listens on the local node's bridge");
     // The other samples are done with: their CPU requests (250m each by default) would leave the
@@ -627,7 +700,7 @@ class ClusterE2E {
    * not reuse: without saying so, 7 of 20,869 requests here found a closed socket).
    */
   @Test
-  @Order(7)
+  @Order(8)
   void aSaturatedPodIsNotRestartedAndAnswersTheExcessWithServerBusy() throws Exception {
     startBusyService();
     kubectl("-n", ns, "wait", "--for=condition=Ready", "mlws/busy", "--timeout=5m");

@@ -1,5 +1,8 @@
 package io.mlws.scorer.auth;
 
+import io.mlws.scorer.http.Routes;
+import io.mlws.scorer.metrics.ScorerMetrics;
+import io.mlws.scorer.telemetry.RequestNaming;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -32,10 +35,15 @@ public final class KeyCheck extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (OPEN_PATHS.contains(Request.getPathInContext(request))
+    String path = Request.getPathInContext(request);
+    if (OPEN_PATHS.contains(path)
         || keys.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
       return super.handle(request, response, callback);
     }
+    // A refusal is the route's failed request in telemetry and metrics ("POST /score", 401).
+    String route = Routes.template(path);
+    RequestNaming.name(Routes.requestName(request.getMethod(), route));
+    request.setAttribute(ScorerMetrics.ROUTE, route);
     response.setStatus(401);
     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
     response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());

@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class ScorerHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern V2_MODEL =
-      Pattern.compile("^/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer)?$");
   private static final long LINGER_BYTES = 256L << 20;
   private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
@@ -155,18 +153,17 @@ public final class ScorerHandler extends Handler.Abstract {
 
   private Reply v2Model(Request request, String method, String path, DataCollector.RequestIds ids)
       throws Exception {
-    Matcher matcher = V2_MODEL.matcher(path);
+    Matcher matcher = Routes.V2_MODEL.matcher(path);
     if (!matcher.matches()) {
-      RequestNaming.name(method + " (unknown route)");
-      request.setAttribute(ScorerMetrics.ROUTE, "unknown");
+      RequestNaming.name(Routes.requestName(method, Routes.UNKNOWN));
+      request.setAttribute(ScorerMetrics.ROUTE, Routes.UNKNOWN);
       throw new ApiError(
           404,
           "NotFound",
           "no endpoint " + path + "; see /swagger.json, /score and /v2/models/{name}");
     }
     String action = matcher.group(3) == null ? "" : matcher.group(3);
-    String template =
-        "/v2/models/{name}" + (matcher.group(2) == null ? "" : "/versions/{version}") + action;
+    String template = Routes.v2Template(matcher);
     name(request, method, template, action.equals("/infer") ? "POST" : "GET");
     RuntimeSettings now = settings.get();
     if (!matcher.group(1).equals(now.modelName())
@@ -215,7 +212,7 @@ public final class ScorerHandler extends Handler.Abstract {
 
   /** Names the request for telemetry by its route, and refuses methods the route does not take. */
   private void name(Request request, String method, String route, String allowed) throws ApiError {
-    RequestNaming.name(method + " " + route);
+    RequestNaming.name(Routes.requestName(method, route));
     request.setAttribute(ScorerMetrics.ROUTE, route);
     if (!method.equals(allowed)) {
       throw ApiError.methodNotAllowed(route, allowed);
