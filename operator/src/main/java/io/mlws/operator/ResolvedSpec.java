@@ -21,6 +21,7 @@ import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.operator.dependent.ScorerHeap;
+import io.mlws.operator.telemetry.EntraIdIngestion;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +48,7 @@ public record ResolvedSpec(
     boolean appInsightsRequested,
     Optional<SecretKeyReference> connectionStringSecret,
     double appInsightsSamplingPercentage,
+    Optional<String> appInsightsAuthenticationString,
     String roleName,
     boolean dataCollectionRequested,
     double dataCollectionSamplingPercentage,
@@ -105,6 +107,7 @@ public record ResolvedSpec(
             .map(ref -> new SecretKeyReference(ref.getName(), secretKey(ref.getKey())))
             .or(config::defaultAppInsightsSecret),
         samplingPercentage(insights.getSamplingPercentage()),
+        EntraIdIngestion.authenticationString(Optional.ofNullable(insights.getEntraId())),
         Objects.requireNonNullElse(insights.getRoleName(), name),
         Objects.requireNonNullElse(
             collection.getEnabled(), SpecDefaults.bool(SpecDefaults.DATA_COLLECTION_ENABLED)),

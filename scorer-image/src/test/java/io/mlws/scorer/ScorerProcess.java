@@ -39,12 +39,26 @@ public final class ScorerProcess implements AutoCloseable {
   /** Starts the scorer; with a connection string, the agent is attached as the operator does it. */
   public static ScorerProcess start(Path workDir, String connectionString, Map<String, String> env)
       throws IOException {
+    return start(workDir, connectionString, env, List.of());
+  }
+
+  /**
+   * The same, with JVM options of the test's own (a trust store, say). The JVM's temporary folder
+   * is the work folder: the agent's disk buffer and ONNX Runtime's native libraries stay in the
+   * test's folder instead of piling up in /tmp across runs.
+   */
+  public static ScorerProcess start(
+      Path workDir, String connectionString, Map<String, String> env, List<String> jvmOptions)
+      throws IOException {
     int port = freePort();
     int probePort = freePort();
     List<String> command =
         new ArrayList<>(
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Djava.io.tmpdir=" + workDir));
+    command.addAll(jvmOptions);
     if (connectionString != null) {
       command.add("-javaagent:" + AGENT);
       command.add("-Dapplicationinsights.testing.batch-schedule-delay-millis=300");

@@ -33,6 +33,22 @@ public class AppInsightsSpec {
           + " resource name.")
   private String roleName;
 
+  @JsonPropertyDescription(
+      "Send telemetry with a Microsoft Entra ID token from a managed identity instead of the"
+          + " connection string's instrumentation key alone, as an Application Insights resource"
+          + " with local authentication disabled requires. The connection string still says where"
+          + " to send. {} uses the system-assigned identity (or the workload identity of the pod);"
+          + " managedIdentityClientId picks a user-assigned one.")
+  private EntraIdAuthentication entraId;
+
+  public EntraIdAuthentication getEntraId() {
+    return entraId;
+  }
+
+  public void setEntraId(EntraIdAuthentication entraId) {
+    this.entraId = entraId;
+  }
+
   public Boolean getEnabled() {
     return enabled;
   }

@@ -20,6 +20,7 @@ import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.operator.OperatorConfig;
 import io.mlws.operator.ResolvedSpec;
 import io.mlws.operator.auth.ScoringKeysSecret;
+import io.mlws.operator.telemetry.EntraIdIngestion;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,6 +195,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
           literal(
               "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
               formatPercentage(spec.appInsightsSamplingPercentage())));
+      spec.appInsightsAuthenticationString()
+          .ifPresent(auth -> env.add(literal(EntraIdIngestion.VARIABLE, auth)));
     }
     env.addAll(PodTemplateSettings.userEnv(spec));
     return env;

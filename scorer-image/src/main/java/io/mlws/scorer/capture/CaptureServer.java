@@ -35,10 +35,26 @@ public final class CaptureServer implements AutoCloseable {
   private volatile int trackStatus = 200;
   private volatile Duration trackDelay = Duration.ZERO;
   private volatile PrintStream dump;
+  private volatile String requiredBearer;
+  private final java.util.concurrent.atomic.AtomicInteger refusedTracks =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private CaptureServer(HttpServer server, PrintStream printer) {
     this.server = server;
     this.printer = printer;
+  }
+
+  /**
+   * Listens on 127.0.0.1:{@code port} over TLS with the given context: the agent sends a bearer
+   * token (Entra ID) only to an https:// ingestion endpoint.
+   */
+  public static CaptureServer startHttps(int port, javax.net.ssl.SSLContext tls)
+      throws IOException {
+    com.sun.net.httpserver.HttpsServer https =
+        com.sun.net.httpserver.HttpsServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+    return serve(https, null);
   }
 
   /**
@@ -53,7 +69,10 @@ public final class CaptureServer implements AutoCloseable {
    */
   public static CaptureServer start(InetAddress address, int port, PrintStream printer)
       throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 0);
+    return serve(HttpServer.create(new InetSocketAddress(address, port), 0), printer);
+  }
+
+  private static CaptureServer serve(HttpServer http, PrintStream printer) {
     CaptureServer capture = new CaptureServer(http, printer);
     http.createContext("/", capture::handle);
     http.setExecutor(Executors.newFixedThreadPool(4));
@@ -72,8 +91,8 @@ public final class CaptureServer implements AutoCloseable {
 
   /** The same, with a given instrumentation key (a distinctive one lets a test look for leaks). */
   public String connectionString(String instrumentationKey) {
-    String base =
-        "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port() + "/";
+    String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https://" : "http://";
+    String base = scheme + server.getAddress().getAddress().getHostAddress() + ":" + port() + "/";
     return "InstrumentationKey="
         + instrumentationKey
         + ";IngestionEndpoint="
@@ -95,6 +114,19 @@ public final class CaptureServer implements AutoCloseable {
   /** From now on, answer track requests with this status (500, 429, ...), without keeping them. */
   public void answerTrackWith(int status) {
     trackStatus = status;
+  }
+
+  /**
+   * From now on, refuse track requests without {@code Authorization: Bearer <token>} with a 401, as
+   * a resource with local authentication disabled refuses them, without keeping their envelopes.
+   */
+  public void requireBearer(String token) {
+    requiredBearer = token;
+  }
+
+  /** How many track requests were refused for want of the required token. */
+  public int refusedTracks() {
+    return refusedTracks.get();
   }
 
   public void delayTrack(Duration delay) {
@@ -133,6 +165,18 @@ public final class CaptureServer implements AutoCloseable {
     }
     if (trackStatus != 200) {
       respond(exchange, trackStatus, "{\"itemsReceived\":0,\"itemsAccepted\":0,\"errors\":[]}");
+      return;
+    }
+    String bearer = requiredBearer;
+    if (bearer != null
+        && !("Bearer " + bearer).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      refusedTracks.incrementAndGet();
+      respond(
+          exchange,
+          401,
+          "{\"itemsReceived\":0,\"itemsAccepted\":0,\"errors\":[{\"index\":0,\"statusCode\":401,"
+              + "\"message\":\"The provided credentials do not grant the access to ingest the"
+              + " telemetry into the component\"}]}");
       return;
     }
     InputStream in = new java.io.ByteArrayInputStream(body);
