@@ -17,10 +17,9 @@ import org.eclipse.jetty.util.Callback;
  * Lets through only calls that present a key, as Azure ML's clients do ({@code Authorization:
  * Bearer <key>}); health paths stay open for probes and load balancers. A refusal is a 401 with the
  * scorer's JSON error, answered before the call takes a scoring slot or has its body read, so a
- * flood of bad keys does not queue ahead of good calls. The connection stays open when the unread
- * body has already arrived (it is read away), as a small scoring call's usually has, and closes
- * after the answer otherwise. Closing after every refusal made a 401 cost more CPU than a scored
- * call (bench/README.md, "Scorer: key check").
+ * flood of bad keys does not queue ahead of good calls; it closes the connection, as the body is
+ * left unread, which makes a refusal cost more CPU than a scored call (bench/README.md, "Scorer:
+ * key check").
  */
 public final class KeyCheck extends Handler.Wrapper {
   static final Set<String> OPEN_PATHS =
@@ -46,15 +45,18 @@ public final class KeyCheck extends Handler.Wrapper {
     String route = Routes.template(path);
     RequestNaming.name(Routes.requestName(request.getMethod(), route));
     request.setAttribute(ScorerMetrics.ROUTE, route);
+    refuse(response, callback);
+    return true;
+  }
+
+  private static void refuse(Response response, Callback callback) {
     response.setStatus(401);
     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-    // A body that has already arrived is read away and the connection kept; one still on its way is
-    // not waited for: the connection closes after the answer.
-    if (!request.consumeAvailable()) {
-      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-    }
+    // The body is left unread: the connection closes after the answer. (Reading a small body away
+    // to keep the connection was tried: some kept connections were closed under the client's next
+    // call.)
+    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
     response.write(true, ByteBuffer.wrap(REFUSAL.getBytes(StandardCharsets.UTF_8)), callback);
-    return true;
   }
 }
