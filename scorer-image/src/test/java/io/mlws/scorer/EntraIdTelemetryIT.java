@@ -80,19 +80,14 @@ class EntraIdTelemetryIT {
     try (CaptureServer capture = CaptureServer.startHttps(0, tls.serverContext())) {
       capture.requireBearer(token);
       try (ScorerProcess scorer =
-          ScorerProcess.start(
-              work,
-              capture.connectionString(),
+          scorer(
+              capture,
+              tls,
               Map.of(
-                  "MLWS_MODEL_URI",
-                  "models/iris.onnx",
                   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
                   "Authorization=AAD;ClientId=" + CLIENT_ID,
-                  "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
-                  "100",
                   "AZURE_POD_IDENTITY_AUTHORITY_HOST",
-                  identityEndpoint.url("/").toString()),
-              tls.trustingJvmOptions())) {
+                  identityEndpoint.url("/").toString()))) {
         scorer.awaitReady(Duration.ofSeconds(90));
         ScorerTelemetryIT.scoreAll(scorer, 20);
         try {
@@ -141,16 +136,7 @@ class EntraIdTelemetryIT {
     TestTls tls = TestTls.create(Files.createDirectories(work.resolve("tls")));
     try (CaptureServer capture = CaptureServer.startHttps(0, tls.serverContext())) {
       capture.requireBearer(token);
-      try (ScorerProcess scorer =
-          ScorerProcess.start(
-              work,
-              capture.connectionString(),
-              Map.of(
-                  "MLWS_MODEL_URI",
-                  "models/iris.onnx",
-                  "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
-                  "100"),
-              tls.trustingJvmOptions())) {
+      try (ScorerProcess scorer = scorer(capture, tls, Map.of())) {
         scorer.awaitReady(Duration.ofSeconds(90));
         for (int batch = 1; batch <= 3; batch++) {
           ScorerTelemetryIT.scoreAll(scorer, 10);
@@ -161,5 +147,14 @@ class EntraIdTelemetryIT {
         assertThat(tokenRequests).isEmpty();
       }
     }
+  }
+
+  /** The packaged scorer with the agent, every request sampled, trusting the capture's TLS. */
+  private ScorerProcess scorer(CaptureServer capture, TestTls tls, Map<String, String> env)
+      throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("MLWS_MODEL_URI", "models/iris.onnx");
+    all.put("APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", "100");
+    return ScorerProcess.start(work, capture.connectionString(), all, tls.trustingJvmOptions());
   }
 }
