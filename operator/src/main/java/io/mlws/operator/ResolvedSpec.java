@@ -66,8 +66,18 @@ public record ResolvedSpec(
   /** How long an http(s) model may take to download, and how large its volume may grow. */
   public record ModelDownload(int timeoutSeconds, Quantity volumeSizeLimit) {}
 
-  /** Where the scorer reads the model download credential from, and how it presents it. */
-  public record ResolvedCredential(String secretName, String key, ModelCredentialType type) {}
+  /**
+   * Where the scorer reads the model download credential from (no Secret for workload identity),
+   * and how it presents it.
+   */
+  public record ResolvedCredential(Optional<SecretKey> secret, ModelCredentialType type) {
+    public boolean workloadIdentity() {
+      return type == ModelCredentialType.WorkloadIdentity;
+    }
+  }
+
+  /** A key of a Secret in the MLWebService's namespace. */
+  public record SecretKey(String secretName, String key) {}
 
   public static ResolvedSpec of(MLWebService mlws, OperatorConfig config) {
     String name = mlws.getMetadata().getName();
@@ -162,8 +172,8 @@ public record ResolvedSpec(
 
   private static ResolvedCredential credential(ModelCredential credential) {
     return new ResolvedCredential(
-        credential.getSecretRef().getName(),
-        credential.getSecretRef().getKey(),
+        Optional.ofNullable(credential.getSecretRef())
+            .map(ref -> new SecretKey(ref.getName(), ref.getKey())),
         Objects.requireNonNullElse(
             credential.getType(), ModelCredentialType.valueOf(SpecDefaults.MODEL_CREDENTIAL_TYPE)));
   }

@@ -3,6 +3,7 @@ package io.mlws.scorer;
 import io.mlws.scorer.model.DownloadLimits;
 import io.mlws.scorer.model.ModelCredential;
 import io.mlws.scorer.model.ModelKindDecision;
+import io.mlws.scorer.model.entra.WorkloadIdentity;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -58,9 +59,7 @@ public record ScorerConfig(
     return new ScorerConfig(
         uri,
         Optional.ofNullable(value(env, "MLWS_MODEL_SHA256")).map(String::toLowerCase),
-        new ModelCredential(
-            Optional.ofNullable(value(env, "MLWS_MODEL_AUTHORIZATION")),
-            Optional.ofNullable(value(env, "MLWS_MODEL_SAS_TOKEN"))),
+        modelCredential(env),
         new DownloadLimits(
             Duration.ofSeconds(
                 integer(
@@ -112,6 +111,15 @@ public record ScorerConfig(
             ? Optional.empty()
             : Optional.of(percentage(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", 100.0)),
         Optional.ofNullable(value(env, "MLWS_KEYS_DIR")).map(Path::of));
+  }
+
+  private static ModelCredential modelCredential(Map<String, String> env) {
+    if (bool(env, "MLWS_MODEL_WORKLOAD_IDENTITY", false)) {
+      return ModelCredential.of(WorkloadIdentity.fromEnvironment(env));
+    }
+    return new ModelCredential(
+        Optional.ofNullable(value(env, "MLWS_MODEL_AUTHORIZATION")),
+        Optional.ofNullable(value(env, "MLWS_MODEL_SAS_TOKEN")));
   }
 
   private static String oneOf(Map<String, String> env, String name, List<String> allowed) {

@@ -122,4 +122,32 @@ class ScorerConfigTest {
         .hasMessageContaining(
             "MLWS_MODEL_KIND must be one of auto, classifier, regressor, generic");
   }
+
+  @Test
+  void workloadIdentityWithoutTheWebhooksVariablesSaysWhatIsMissingAndWhy() {
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.fromEnvironment(
+                    Map.of(
+                        "MLWS_MODEL_URI", "https://acct.blob.core.windows.net/m/iris.onnx",
+                        "MLWS_MODEL_WORKLOAD_IDENTITY", "true",
+                        "AZURE_TENANT_ID", "72f988bf-0000-4000-8000-0000000000aa")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE not set")
+        .hasMessageContaining("azure.workload.identity/client-id");
+    ScorerConfig config =
+        ScorerConfig.fromEnvironment(
+            Map.of(
+                "MLWS_MODEL_URI", "https://acct.blob.core.windows.net/m/iris.onnx",
+                "MLWS_MODEL_WORKLOAD_IDENTITY", "true",
+                "AZURE_CLIENT_ID", "5d2c7e5b-0000-4000-8000-0000000000cd",
+                "AZURE_TENANT_ID", "72f988bf-0000-4000-8000-0000000000aa",
+                "AZURE_FEDERATED_TOKEN_FILE",
+                    "/var/run/secrets/azure/tokens/azure-identity-token"));
+    assertThat(config.modelCredential().present()).isTrue();
+    assertThat(config.modelCredential())
+        .hasToString(
+            "workload identity (client 5d2c7e5b-0000-4000-8000-0000000000cd, tenant"
+                + " 72f988bf-0000-4000-8000-0000000000aa)");
+  }
 }

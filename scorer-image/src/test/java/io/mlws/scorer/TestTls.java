@@ -8,18 +8,56 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A certificate for 127.0.0.1 made by the JDK's keytool for one test: the server's key store, and a
- * trust store holding only that certificate for the JVM that calls it.
+ * A test's own certificate authority, made by the JDK's keytool, and a certificate for 127.0.0.1 it
+ * issued: the server's key store (key, certificate and CA chain, also usable as a .pfx), and a
+ * trust store holding only the CA for the JVM that calls it.
  */
 record TestTls(Path keyStore, Path trustStore) {
   static final String PASSWORD = "test-only";
 
   static TestTls create(Path dir) throws Exception {
+    Path caStore = dir.resolve("ca.p12");
+    Path caCertificate = dir.resolve("ca.crt");
     Path keyStore = dir.resolve("server.p12");
+    Path request = dir.resolve("server.csr");
     Path certificate = dir.resolve("server.crt");
     Path trustStore = dir.resolve("trust.p12");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=mlws test CA",
+        "-ext",
+        "BC:critical=ca:true",
+        "-ext",
+        "KU:critical=keyCertSign",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        caStore.toString(),
+        "-storepass",
+        PASSWORD);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        caStore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        caCertificate.toString());
     keytool(
         "-genkeypair",
         "-alias",
@@ -30,8 +68,6 @@ record TestTls(Path keyStore, Path trustStore) {
         "secp256r1",
         "-dname",
         "CN=127.0.0.1",
-        "-ext",
-        "SAN=IP:127.0.0.1,DNS:localhost",
         "-validity",
         "2",
         "-storetype",
@@ -41,7 +77,7 @@ record TestTls(Path keyStore, Path trustStore) {
         "-storepass",
         PASSWORD);
     keytool(
-        "-exportcert",
+        "-certreq",
         "-alias",
         "server",
         "-keystore",
@@ -49,7 +85,39 @@ record TestTls(Path keyStore, Path trustStore) {
         "-storepass",
         PASSWORD,
         "-file",
-        certificate.toString());
+        request.toString());
+    keytool(
+        "-gencert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        caStore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-infile",
+        request.toString(),
+        "-outfile",
+        certificate.toString(),
+        "-ext",
+        "SAN=IP:127.0.0.1,DNS:localhost",
+        "-ext",
+        "EKU=serverAuth",
+        "-validity",
+        "2");
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        caCertificate.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        PASSWORD);
     keytool(
         "-importcert",
         "-noprompt",
@@ -60,10 +128,44 @@ record TestTls(Path keyStore, Path trustStore) {
         "-storetype",
         "PKCS12",
         "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        PASSWORD);
+    TestTls tls = new TestTls(keyStore, trustStore);
+    tls.trust("ca", caCertificate);
+    return tls;
+  }
+
+  /** Adds a certificate (PEM or DER) to what the trust store's holders trust. */
+  TestTls trust(String alias, Path certificate) throws Exception {
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        alias,
+        "-file",
+        certificate.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
         trustStore.toString(),
         "-storepass",
         PASSWORD);
-    return new TestTls(keyStore, trustStore);
+    return this;
+  }
+
+  /** The trust store, for a client in this JVM. */
+  SSLContext clientContext() throws Exception {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(trustStore)) {
+      trusted.load(in, PASSWORD.toCharArray());
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
   }
 
   /** The server side: the key and its certificate. */
@@ -80,7 +182,9 @@ record TestTls(Path keyStore, Path trustStore) {
     return context;
   }
 
-  /** JVM options that make a process trust this certificate (and nothing else). */
+  /**
+   * JVM options that make a process trust this CA (and what {@link #trust} added, nothing else).
+   */
   List<String> trustingJvmOptions() {
     return List.of(
         "-Djavax.net.ssl.trustStore=" + trustStore,

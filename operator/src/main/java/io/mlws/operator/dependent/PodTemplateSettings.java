@@ -24,12 +24,23 @@ final class PodTemplateSettings {
 
   static final String SAS_TOKEN_ENV = "MLWS_MODEL_SAS_TOKEN";
 
+  /** Tells the scorer to get a Storage token from what the workload identity webhook injects. */
+  static final String WORKLOAD_IDENTITY_ENV = "MLWS_MODEL_WORKLOAD_IDENTITY";
+
+  /** The label the AKS workload identity webhook admits pods by (it injects only into these). */
+  static final String WORKLOAD_IDENTITY_LABEL = "azure.workload.identity/use";
+
   private PodTemplateSettings() {}
 
   static Map<String, String> labels(ResolvedSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (spec.pod().getLabels() != null) {
       labels.putAll(spec.pod().getLabels());
+    }
+    if (spec.modelCredential()
+        .filter(ResolvedSpec.ResolvedCredential::workloadIdentity)
+        .isPresent()) {
+      labels.put(WORKLOAD_IDENTITY_LABEL, "true");
     }
     labels.putAll(ScorerNames.labels(spec.name()));
     return labels;
@@ -55,10 +66,18 @@ final class PodTemplateSettings {
   }
 
   static EnvVar credential(ResolvedSpec.ResolvedCredential credential) {
+    if (credential.workloadIdentity()) {
+      return new EnvVarBuilder().withName(WORKLOAD_IDENTITY_ENV).withValue("true").build();
+    }
+    ResolvedSpec.SecretKey secret =
+        credential
+            .secret()
+            .orElseThrow(
+                () -> new IllegalArgumentException("spec.model.credential.secretRef is required"));
     return fromSecret(
         credential.type() == ModelCredentialType.SasToken ? SAS_TOKEN_ENV : AUTHORIZATION_ENV,
-        credential.secretName(),
-        credential.key());
+        secret.secretName(),
+        secret.key());
   }
 
   /** The only way a secret value reaches the pod: a reference the kubelet resolves. */

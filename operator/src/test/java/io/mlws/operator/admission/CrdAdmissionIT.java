@@ -132,6 +132,17 @@ class CrdAdmissionIT {
   }
 
   @Test
+  void admitsAWorkloadIdentityCredentialWithoutASecret() throws IOException {
+    Kubectl.Result result =
+        dryRun(
+            manifest(
+                "x",
+                "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx', credential: {type:"
+                    + " WorkloadIdentity}}\npod: {serviceAccountName: model-reader}"));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
+  @Test
   void admitsABigModelsBudgetAndVolume() throws IOException {
     Kubectl.Result result =
         dryRun(
@@ -293,6 +304,18 @@ class CrdAdmissionIT {
         Arguments.of(
             "model: {uri: 'http://models.example.com/iris.onnx', credential: {secretRef: {name: s,"
                 + " key: k}}}",
+            "spec.model.credential is only sent over https://"),
+        Arguments.of(
+            "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx', credential: {type:"
+                + " WorkloadIdentity, secretRef: {name: s, key: k}}}",
+            "WorkloadIdentity takes no secretRef"),
+        Arguments.of(
+            "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx', credential: {type:"
+                + " SasToken}}",
+            "secretRef.key is required"),
+        Arguments.of(
+            "model: {uri: 'http://acct.blob.core.windows.net/m/iris.onnx', credential: {type:"
+                + " WorkloadIdentity}}",
             "spec.model.credential is only sent over https://"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nappinsights: {enabled: true}",

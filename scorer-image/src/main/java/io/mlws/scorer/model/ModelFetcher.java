@@ -135,10 +135,10 @@ public final class ModelFetcher {
     }
   }
 
-  static String hint(int status, ModelCredential credential) {
+  static String hint(int status, ModelCredential credential) throws ModelUnavailableException {
     if (status == 401 || status == 403) {
       return credential.present()
-          ? " (the credential from spec.model.credential was refused)"
+          ? " (" + credential.refusedWhat() + ")"
           : " (private storage needs spec.model.credential)";
     }
     if (status / 100 == 3 && credential.present()) {

@@ -71,8 +71,10 @@ final class ResumableDownload {
       }
       String broke = null;
       AtomicReference<HttpResponse.ResponseInfo> answer = new AtomicReference<>();
+      AtomicReference<String> refusal = new AtomicReference<>();
       CompletableFuture<HttpResponse<Void>> response =
-          http.sendAsync(request.build(), info -> intoFile(info, partial, askedToResume, answer));
+          http.sendAsync(
+              request.build(), info -> intoFile(info, partial, askedToResume, answer, refusal));
       try {
         // The whole body within the budget, not only the headers (which is all timeout() covers).
         response.get(left.toMillis(), TimeUnit.MILLISECONDS);
@@ -94,8 +96,12 @@ final class ResumableDownload {
       int status = info.statusCode();
       if (status != 200 && !(status == 206 && askedToResume)) {
         throw new ModelUnavailableException(
-            "downloading model from %s failed with HTTP %d%s"
-                .formatted(uri, status, ModelFetcher.hint(status, credential)));
+            "downloading model from %s failed with HTTP %d%s%s"
+                .formatted(
+                    uri,
+                    status,
+                    RefusalBody.storageReason(refusal.get()),
+                    ModelFetcher.hint(status, credential)));
       }
       OptionalLong total = total(info.headers(), status);
       refuseIfTooLarge(total);
@@ -125,13 +131,15 @@ final class ResumableDownload {
 
   /**
    * Where a response's body goes, decided from its status line and headers: the file (appended to
-   * when the server resumes), or nowhere for a refusal or a model too large for the volume.
+   * when the server resumes), its first KiB kept for the error message of a refusal, or nowhere for
+   * a model too large for the volume.
    */
   private HttpResponse.BodySubscriber<Void> intoFile(
       HttpResponse.ResponseInfo info,
       Path partial,
       boolean askedToResume,
-      AtomicReference<HttpResponse.ResponseInfo> answer) {
+      AtomicReference<HttpResponse.ResponseInfo> answer,
+      AtomicReference<String> refusal) {
     answer.set(info);
     boolean resumed = info.statusCode() == 206 && askedToResume;
     OptionalLong total = total(info.headers(), info.statusCode());
@@ -139,6 +147,14 @@ final class ResumableDownload {
         total.isEmpty()
             || limits.maxBytes().isEmpty()
             || total.getAsLong() <= limits.maxBytes().getAsLong();
+    if (info.statusCode() >= 400) {
+      return HttpResponse.BodySubscribers.mapping(
+          RefusalBody.subscriber(),
+          text -> {
+            refusal.set(text);
+            return null;
+          });
+    }
     if ((info.statusCode() != 200 && !resumed) || !fits) {
       return HttpResponse.BodySubscribers.replacing(null);
     }

@@ -44,7 +44,17 @@ class ModelFetcherTest {
                   || (query != null && query.contains("sig=s1gnature"));
           seenQueries.add(String.valueOf(query));
           if (!authorized) {
-            ex.sendResponseHeaders(403, -1);
+            // As Azure Storage refuses: its error document names the cause; a megabyte of padding
+            // after it must neither be held whole nor stop the message.
+            byte[] refusal =
+                ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthenticationFailed"
+                        + "</Code><Message>Server failed to authenticate the request.</Message>"
+                        + "<AuthenticationErrorDetail>Signature did not match.</AuthenticationErrorDetail>"
+                        + "</Error>"
+                        + " ".repeat(1 << 20))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(403, refusal.length);
+            ex.getResponseBody().write(refusal);
             ex.close();
             return;
           }
@@ -103,7 +113,8 @@ class ModelFetcherTest {
   void presentsTheModelCredentialAsAHeaderOrASasToken() throws Exception {
     assertThatThrownBy(
             () -> ModelFetcher.fetch(url("/private/iris.onnx"), Optional.empty(), downloads))
-        .hasMessageContaining("HTTP 403")
+        .hasMessageContaining(
+            "HTTP 403 (Storage says AuthenticationFailed: Signature did not match.)")
         .hasMessageContaining("needs spec.model.credential");
 
     Path viaHeader =
