@@ -199,7 +199,9 @@ node_down() { # bin
   local bin=$1 kubectl=("$1/kubectl" --kubeconfig "$kubeconfig")
   if alive kubelet && alive kube-apiserver && [ -f "$kubeconfig" ]; then
     "${kubectl[@]}" cordon "$node_name" >/dev/null 2>&1 || true
-    "${kubectl[@]}" delete pods -A --field-selector "spec.nodeName=$node_name" --grace-period=5 \
+    # The kubelet tears each pod down (its sandbox, its network through CNI); a second of grace is enough, as
+    # nothing of them is kept.
+    "${kubectl[@]}" delete pods -A --field-selector "spec.nodeName=$node_name" --grace-period=1 \
       --timeout=60s --wait=true >/dev/null 2>&1 || true
     # The kubelet stops the sandboxes of deleted pods a moment later.
     for _ in $(seq 1 60); do
@@ -207,9 +209,8 @@ node_down() { # bin
       sleep 0.5
     done
   fi
+  stop_components kube-router kube-proxy kubelet
   network_policy_down
-  stop_component kube-proxy
-  stop_component kubelet
   if alive containerd; then
     for task in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks kill -s KILL "$task" >/dev/null 2>&1 || true; done
     sleep 0.5
