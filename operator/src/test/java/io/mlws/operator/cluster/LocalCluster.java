@@ -114,7 +114,8 @@ public final class LocalCluster {
    * Builds the operator and scorer images from their Dockerfiles and loads them into the real node
    * ({@code local-cluster/cluster images}); returns their references, operator then scorer.
    */
-  public List<String> buildImages() {
+  public List<String> buildImages() throws InterruptedException {
+    ScorerJar.awaitCurrent();
     List<String> lines = run(Duration.ofMinutes(20), SCRIPT.toString(), "images");
     return lines.subList(lines.size() - 2, lines.size());
   }

@@ -592,14 +592,23 @@ class ClusterE2E {
   }
 
   private void telemetryOnRotatedScaledInAndOff(String base) throws Exception {
+    long started = System.nanoTime();
+    // Where the test's time goes, in the CI log: each step's end, in seconds from the start.
+    java.util.function.Consumer<String> done =
+        step ->
+            System.out.printf(
+                "ClusterE2E: telemetry test: %s at %d s%n",
+                step, (System.nanoTime() - started) / 1_000_000_000L);
     long on =
         patch(
             "{\"spec\":{\"replicas\":3,\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"capture\"}},"
                 + "\"dataCollection\":{\"enabled\":true,\"samplingPercentage\":100}}}");
     awaitReadyAt(on);
+    done.accept("telemetry on, 3 replicas Ready");
     // Ready means the new pods serve; the old ones, without the agent, keep answering through their
     // preStop pause until they are gone. Requests sent before then may reach them.
     awaitOnlyPodsOfIris(true);
+    done.accept("the pods without the agent gone");
 
     List<String> ids = scoreMany(base, REQUESTS);
     await(
@@ -633,10 +642,12 @@ class ClusterE2E {
     // pods apply it, without a restart, once the kubelet has caught up. Status says when: the
     // operator asks each ready pod which file it applies. Once status says all do, each pod must
     // say so too, and a batch sent then must have no collected record.
+    done.accept("every request and collection arrived");
     Set<String> podsBefore = podNames("iris");
     long sampledOut = patch("{\"spec\":{\"dataCollection\":{\"samplingPercentage\":0}}}");
     awaitReadyAt(sampledOut);
     String wanted = awaitSettingsAppliedOnStatus("iris");
+    done.accept("0 % sampling applied by every pod, says status");
     for (Pod pod : runningPods("iris")) {
       assertThat(settingsDigestOf(pod))
           .as("what %s applies once status says every ready pod does", pod.getMetadata().getName())
@@ -656,6 +667,7 @@ class ClusterE2E {
     await("iris down to one pod, terminating ones gone")
         .atMost(Duration.ofMinutes(2))
         .until(() -> irisPods().size() == 1);
+    done.accept("scaled in to one pod");
 
     // A rotated connection string (the same endpoint and key, written differently) rolls the pods
     // (after the scale-in: one pod to roll rather than three keeps the test shorter, not easier).
@@ -678,10 +690,12 @@ class ClusterE2E {
               Set<String> digests = connectionStringDigests();
               return digests.size() == 1 && !digests.contains(digestBefore);
             });
+    done.accept("rolled for the rotated Secret");
 
     long off = patch("{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
     awaitReadyAt(off);
     awaitOnlyPodsOfIris(false);
+    done.accept("telemetry off, the pods with the agent gone");
     int settled = awaitQuiet();
     scoreMany(base, REQUESTS);
     // A window, not a synchronisation: no pod has the agent any more, and an agent would have
