@@ -7,6 +7,7 @@ import io.mlws.scorer.settings.AppliedSettings;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.settings.SettingsFile;
 import io.mlws.scorer.telemetry.DataCollector;
+import io.mlws.scorer.telemetry.IngestionCheck;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import io.mlws.scorer.telemetry.TraceBridge;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class ScorerMain {
       System.exit(2);
       return;
     }
+    IngestionCheck.startInBackground(System.getenv(), config.podName());
     RuntimeSettings base = RuntimeSettings.fromConfig(config);
     Supplier<RuntimeSettings> settings = () -> base;
     Supplier<AppliedSettings> applied = () -> AppliedSettings.NONE;

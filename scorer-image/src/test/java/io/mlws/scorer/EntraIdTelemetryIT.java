@@ -128,8 +128,9 @@ class EntraIdTelemetryIT {
 
   /**
    * Without Entra ID the same resource accepts nothing: every batch is refused with a 401 and no
-   * token is asked for. (The agent says nothing of it for minutes: it keeps refused batches on disk
-   * and warns only when a retry from disk fails; see docs/telemetry.md.)
+   * token is asked for. The agent says nothing of it for minutes (it keeps refused batches on disk
+   * and warns only when a retry from disk fails), so the scorer asks ingestion once at start and
+   * says it in one line.
    */
   @Test
   void withoutEntraIdEveryBatchIsRefused() throws Exception {
@@ -145,6 +146,17 @@ class EntraIdTelemetryIT {
         }
         assertThat(capture.envelopes()).isEmpty();
         assertThat(tokenRequests).isEmpty();
+        // The scorer says so once, whatever the number of batches refused.
+        List<String> refusals =
+            Files.readAllLines(scorer.log).stream()
+                .filter(l -> l.contains("Application Insights refuses this pod's telemetry"))
+                .toList();
+        assertThat(refusals)
+            .singleElement()
+            .asString()
+            .contains("WARN")
+            .contains("HTTP 401: The provided credentials do not grant the access")
+            .contains("set spec.appInsights.entraId");
       }
     }
   }

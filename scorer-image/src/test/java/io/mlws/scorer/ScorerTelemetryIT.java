@@ -163,6 +163,17 @@ class ScorerTelemetryIT {
                 assertThat(Envelopes.data(d).path("data").asText()).contains("/models/iris.onnx");
                 assertThat(Envelopes.data(d).path("resultCode").asText()).isEqualTo("200");
               });
+      // The scorer's one ingestion check at start reaches ingestion, and is not a dependency.
+      assertThat(Envelopes.ofType(all, "MessageData"))
+          .as("the ingestion check's trace")
+          .anySatisfy(
+              m ->
+                  assertThat(Envelopes.data(m).path("message").asText())
+                      .isEqualTo("mlws scorer started"));
+      assertThat(Envelopes.ofType(all, "RemoteDependencyData"))
+          .as("dependencies")
+          .noneSatisfy(
+              d -> assertThat(Envelopes.data(d).path("data").asText()).contains("/v2.1/track"));
       assertThat(Envelopes.ofType(all, "MessageData"))
           .as("a log line")
           .anySatisfy(
