@@ -28,6 +28,13 @@ if ! complete; then
     echo "local-cluster: building $* (once per pin set; cached in $bin)" >&2
     (cd "$here/$dir" && go build -ldflags "-s -w $flags" -o "$bin.partial/" "$@")
   }
+  # Every module's dependencies download while the first builds compile (on a cold machine the downloads were
+  # minutes spent one module after another); the Go module cache's locks make the two safe side by side.
+  prefetch_pids=()
+  for dir in kubernetes containerd kube-router kwok kstatus; do
+    (cd "$here/$dir" && go mod download > /dev/null 2>&1) &
+    prefetch_pids+=($!)
+  done
   [ -x "$bin.partial/etcd" ] || { build etcd "" go.etcd.io/etcd/server/v3 && mv "$bin.partial/server" "$bin.partial/etcd"; }
   [ -x "$bin.partial/kwok" ] || build kwok "" sigs.k8s.io/kwok/cmd/kwok
   [ -x "$bin.partial/kstatus" ] || build kstatus "" .
@@ -61,6 +68,7 @@ if ! complete; then
     echo "---"
     cat "$stages/$stage.yaml"
   done > "$bin.partial/kwok-stages.yaml"
+  for pid in "${prefetch_pids[@]}"; do wait "$pid" || true; done
   rm -rf "$bin" && mv "$bin.partial" "$bin"
   # Other pin sets' builds are stale: keep the cache to one set of binaries (~430 MB).
   find "$cache/bin" -mindepth 1 -maxdepth 1 ! -name "$pins_hash" -exec rm -rf {} +
