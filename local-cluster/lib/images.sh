@@ -70,16 +70,20 @@ build_image() { # ref module base
     rm -f "$archive.tmp"
     buildah_ push --quiet "$ref" "docker-archive:$archive.tmp:$ref" >/dev/null
     mv "$archive.tmp" "$archive"
-    # Earlier builds of this module, and their archives, are of no more use.
-    local old
-    for old in $(buildah_ images --noheading --format '{{.Name}}:{{.Tag}}' 2> /dev/null \
-      | grep "^mlws.local/cache/$module:" | grep -vxF "$cached"); do
-      buildah_ rmi "$old" > /dev/null 2>&1 || true
-    done
-    find "$cache/images" -maxdepth 1 -name "$module-*.tar" ! -name "$module-$key.tar" -delete
-    buildah_ rmi --prune > /dev/null 2>&1 || true   # and the untagged images they left
   fi
-  built_archives+=("$archive")
+  echo "$archive" > "$state/images/$module.archive"
+}
+
+# Earlier builds of a module, and their archives, are of no more use once it is built (after both builds: a
+# prune beside a running build could take what it is making).
+forget_earlier_builds() { # module archive
+  local module=$1 key; key=$(basename "$2" .tar); key=${key#"$module"-}
+  local old
+  for old in $(buildah_ images --noheading --format '{{.Name}}:{{.Tag}}' 2> /dev/null \
+    | grep "^mlws.local/cache/$module:" | grep -vxF "mlws.local/cache/$module:$key"); do
+    buildah_ rmi "$old" > /dev/null 2>&1 || true
+  done
+  find "$cache/images" -maxdepth 1 -name "$module-*.tar" ! -name "$module-$key.tar" -delete
 }
 
 images() { # bin
@@ -89,15 +93,23 @@ images() { # bin
   done
   alive containerd || { say "the node is not running: local-cluster/cluster up first"; exit 1; }
   local base; base=$(jre_base_image)
-  built_archives=()
-  build_image "$operator_image" operator "$base"
-  build_image "$scorer_image" scorer-image "$base"
-  # Into the node's containerd, both at once (about 10 s each, one after the other).
-  local archive pids=() pid failed=false
-  for archive in "${built_archives[@]}"; do
+  # Both images build at once, then go into the node's containerd at once (one after the other, each step
+  # took about twice as long).
+  mkdir -p "$state/images"
+  rm -f "$state/images/"*.archive
+  local module pids=() pid failed=false archive
+  build_image "$operator_image" operator "$base" & pids+=($!)
+  build_image "$scorer_image" scorer-image "$base" & pids+=($!)
+  for pid in "${pids[@]}"; do wait "$pid" || failed=true; done
+  [ "$failed" = false ] || { say "building the images failed"; exit 1; }
+  pids=()
+  for module in operator scorer-image; do
+    archive=$(cat "$state/images/$module.archive")
+    forget_earlier_builds "$module" "$archive"
     ctr_ images import "$archive" >/dev/null &
     pids+=($!)
   done
+  buildah_ rmi --prune > /dev/null 2>&1 || true   # the untagged images earlier builds left
   for pid in "${pids[@]}"; do wait "$pid" || failed=true; done
   [ "$failed" = false ] || { say "importing the images into the node failed"; exit 1; }
   echo "$operator_image"

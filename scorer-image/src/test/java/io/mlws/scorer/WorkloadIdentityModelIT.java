@@ -69,6 +69,11 @@ class WorkloadIdentityModelIT {
                 assertThat(form).containsEntry("client_assertion", federated);
               });
       assertThat(authority.otherRequests).as("requests other than the token exchange").isEmpty();
+      // What the token costs at start, in the CI log: from "downloading" (the credential built,
+      // the token asked for) to "downloaded".
+      Files.readAllLines(scorer.log).stream()
+          .filter(l -> l.contains("downloading model from") || l.contains("downloaded "))
+          .forEach(l -> System.out.println("WorkloadIdentityModelIT: " + l));
       assertThat(Files.readString(scorer.log))
           .contains("credential: workload identity (client " + CLIENT_ID)
           .doesNotContain(federated)

@@ -602,7 +602,10 @@ class ClusterE2E {
     long on =
         patch(
             "{\"spec\":{\"replicas\":3,\"appInsights\":{\"enabled\":true,\"connectionStringSecretRef\":{\"name\":\"capture\"}},"
-                + "\"dataCollection\":{\"enabled\":true,\"samplingPercentage\":100}}}");
+                + "\"dataCollection\":{\"enabled\":true,\"samplingPercentage\":100},"
+                // Not the defaults (5 s and 30 s): the pause and grace period a user sets are
+                // what the pods get, and what the kubelet gives them below.
+                + "\"pod\":{\"preStopPauseSeconds\":3,\"terminationGracePeriodSeconds\":20}}}");
     awaitReadyAt(on);
     done.accept("telemetry on, 3 replicas Ready");
     // Ready means the new pods serve; the old ones, without the agent, keep answering through their
@@ -662,11 +665,36 @@ class ClusterE2E {
             p ->
                 assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero());
 
+    assertThat(runningPods("iris"))
+        .allSatisfy(
+            p -> {
+              assertThat(p.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(20L);
+              assertThat(
+                      p.getSpec()
+                          .getContainers()
+                          .get(0)
+                          .getLifecycle()
+                          .getPreStop()
+                          .getSleep()
+                          .getSeconds())
+                  .isEqualTo(3L);
+            });
     long scaledIn = patch("{\"spec\":{\"replicas\":1}}");
     awaitReadyAt(scaledIn);
+    // The kubelet gives each pod leaving the grace period set in spec.pod (it shows on the pod
+    // while it terminates, through its 3 s pause at least).
+    Set<Long> gracesGiven = new java.util.HashSet<>();
     await("iris down to one pod, terminating ones gone")
         .atMost(Duration.ofMinutes(2))
-        .until(() -> irisPods().size() == 1);
+        .until(
+            () -> {
+              List<Pod> pods = irisPods();
+              pods.stream()
+                  .filter(p -> p.getMetadata().getDeletionTimestamp() != null)
+                  .forEach(p -> gracesGiven.add(p.getMetadata().getDeletionGracePeriodSeconds()));
+              return pods.size() == 1;
+            });
+    assertThat(gracesGiven).as("grace periods of the terminating pods").containsExactly(20L);
     done.accept("scaled in to one pod");
 
     // A rotated connection string (the same endpoint and key, written differently) rolls the pods
