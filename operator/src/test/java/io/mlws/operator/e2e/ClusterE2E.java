@@ -55,7 +55,15 @@ class ClusterE2E {
   static final String IKEY = "e2e0c0de-0000-4000-8000-00000000e2e0";
   static final int REQUESTS = 20;
   static final int SATURATING_CLIENTS = 96;
-  static final Duration SATURATION = Duration.ofSeconds(30);
+  static final Duration SATURATION = Duration.ofMinutes(2);
+
+  /**
+   * The saturation test's load: started by the telemetry test and checked by the saturation test,
+   * so that its two minutes pass while the telemetry test runs beside it.
+   */
+  static ClusterIpLoad saturation;
+
+  static java.time.Instant saturationStarted;
 
   /**
    * The eight dimensions of a model_data_collection trace, as Azure ML's data collector names them.
@@ -119,6 +127,9 @@ class ClusterE2E {
   static void cleanUp() throws Exception {
     if (capture != null) {
       capture.close();
+    }
+    if (saturation != null) {
+      saturation.close();
     }
     if (client == null) {
       return;
@@ -437,6 +448,20 @@ class ClusterE2E {
     client.resources(MLWebService.class).inNamespace(ns).resource(busy).create();
   }
 
+  /**
+   * More clients than the busy pod's 2 workers and 64 queue places, from the moment it is Ready,
+   * for {@link #SATURATION}; once only.
+   */
+  static void startSaturation() throws IOException, InterruptedException {
+    if (saturation != null) {
+      return;
+    }
+    kubectl("-n", ns, "wait", "--for=condition=Ready", "mlws/busy", "--timeout=5m");
+    saturation =
+        ClusterIpLoad.start("http://" + clusterIp("busy"), SATURATING_CLIENTS, Duration.ZERO);
+    saturationStarted = java.time.Instant.now();
+  }
+
   /** One key of a service's keys Secret, as its callers would be given it. */
   static String key(String service, String name) {
     return new String(
@@ -569,6 +594,7 @@ class ClusterE2E {
         "--ignore-not-found",
         "--wait=false");
     startBusyService();
+    startSaturation();
     LocalCluster cluster = LocalCluster.shared();
     capture =
         CaptureProcess.start(cluster.bridgeAddress(), Files.createTempDirectory("e2e-capture"));
@@ -735,23 +761,26 @@ class ClusterE2E {
   }
 
   /**
-   * A pod limited to 200m CPU under more load than it can take: more clients than its 2 workers and
-   * 64 queue places. The kubelet's probes, on their own port and threads, keep being answered, so
-   * the pod is never restarted for being busy; every request gets a score or a quick 503
-   * ServerBusy, never a timeout or a reset (the refusal closes its connection, which Jetty could
-   * not reuse: without saying so, 7 of 20,869 requests here found a closed socket).
+   * A pod limited to 200m CPU under more load than it can take for two minutes (while the telemetry
+   * test runs beside it): more clients than its 2 workers and 64 queue places. The kubelet's
+   * probes, on their own port and threads, keep being answered, so the pod is never restarted for
+   * being busy; every request gets a score or a quick 503 ServerBusy, never a timeout or a reset
+   * (the refusal closes its connection, which Jetty could not reuse: without saying so, 7 of 20,869
+   * requests here found a closed socket).
    */
   @Test
   @Order(8)
   void aSaturatedPodIsNotRestartedAndAnswersTheExcessWithServerBusy() throws Exception {
     startBusyService();
-    kubectl("-n", ns, "wait", "--for=condition=Ready", "mlws/busy", "--timeout=5m");
+    startSaturation();
+    long left =
+        Duration.between(java.time.Instant.now(), saturationStarted.plus(SATURATION)).toMillis();
+    Thread.sleep(Math.max(0, left));
     Map<String, Long> outcomes;
-    try (ClusterIpLoad load =
-        ClusterIpLoad.start("http://" + clusterIp("busy"), SATURATING_CLIENTS, Duration.ZERO)) {
-      Thread.sleep(SATURATION.toMillis());
+    try (ClusterIpLoad load = saturation) {
       outcomes = load.stopAndCount();
     }
+    saturation = null;
     Pod pod = runningPods("busy").get(0);
     long unhealthy =
         client.v1().events().inNamespace(ns).list().getItems().stream()
