@@ -13,6 +13,10 @@ buildah_() { buildah --storage-driver "${MLWS_BUILDAH_DRIVER:-vfs}" --root "$cac
 # it an image.
 jre_base_image() {
   local ref="mlws.local/jre-base:${JRE_BASE_SUITE}-17"
+  # One maker at a time (CI makes it in the background while the build runs; the e2e then waits here).
+  mkdir -p "$cache"
+  exec {base_lock}> "$cache/jre-base.lock"
+  flock "$base_lock"
   if ! buildah_ inspect --type image "$ref" >/dev/null 2>&1; then
     say "making the JRE base image from Debian's packages (once; about a minute)"
     local dir; dir=$(mktemp -d "$cache/jre-base.XXXX")
@@ -25,6 +29,8 @@ jre_base_image() {
     buildah_ commit --quiet --rm "$ctr" "$ref" >/dev/null
     rm -rf "$dir"
   fi
+  flock -u "$base_lock"
+  exec {base_lock}>&-
   echo "$ref"
 }
 
