@@ -237,12 +237,17 @@ class MLWebServiceOperatorIT {
                   .contains("Secret later labelled mlws.io/connection-string=true not found")
                   .contains("kubectl label secret later mlws.io/connection-string=true");
             });
-    assertThat(harness.eventsFor("waiting"))
-        .anySatisfy(
-            e -> {
-              assertThat(e.getType()).isEqualTo("Warning");
-              assertThat(e.getReason()).isEqualTo("TelemetrySecretMissing");
-            });
+    // The event is written after the status: on a busy machine it may not be there yet.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(harness.eventsFor("waiting"))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason()).isEqualTo("TelemetrySecretMissing");
+                        }));
     // What GitOps sees, decided: the scorer serves, but the monitoring asked for is absent, so the
     // resource is Stalled (not Ready) until the Secret exists: kstatus Failed, Argo CD Degraded.
     await()
@@ -537,8 +542,12 @@ class MLWebServiceOperatorIT {
     JsonNode live = asJson(harness.get("invalid"));
     assertThat(Kstatus.compute(live)).as("real kstatus").isEqualTo(Kstatus.Status.FAILED);
     assertThat(GitOpsHealthTest.argoHealth(live).get("status").tojstring()).isEqualTo("Degraded");
-    assertThat(harness.eventsFor("invalid"))
-        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("InvalidSpec"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(harness.eventsFor("invalid"))
+                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("InvalidSpec")));
   }
 
   private static void assertConnectionStringAppearsOnlyInSecrets() {

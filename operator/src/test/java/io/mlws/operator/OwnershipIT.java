@@ -143,12 +143,17 @@ class OwnershipIT {
     assertThat(stalled.getMessage())
         .contains(kind + " " + harness.ns + "/" + objectName + " already exists")
         .contains("does not adopt");
-    assertThat(harness.eventsFor(service))
-        .anySatisfy(
-            e -> {
-              assertThat(e.getType()).isEqualTo("Warning");
-              assertThat(e.getReason()).isEqualTo("ObjectInTheWay");
-            });
+    // The event is written after the status: on a busy machine it may not be there yet.
+    await("the ObjectInTheWay event")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(harness.eventsFor(service))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason()).isEqualTo("ObjectInTheWay");
+                        }));
     assertThat(harness.operatorWritesTo(resource, objectName, audited))
         .as("the operator's writes to the foreign %s (the real server's audit log)", kind)
         .isEmpty();
