@@ -105,32 +105,8 @@ record TestTls(Path keyStore, Path trustStore) {
         "EKU=serverAuth",
         "-validity",
         "2");
-    keytool(
-        "-importcert",
-        "-noprompt",
-        "-alias",
-        "ca",
-        "-file",
-        caCertificate.toString(),
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keyStore.toString(),
-        "-storepass",
-        PASSWORD);
-    keytool(
-        "-importcert",
-        "-noprompt",
-        "-alias",
-        "server",
-        "-file",
-        certificate.toString(),
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keyStore.toString(),
-        "-storepass",
-        PASSWORD);
+    importCertificate("ca", caCertificate, keyStore);
+    importCertificate("server", certificate, keyStore);
     TestTls tls = new TestTls(keyStore, trustStore);
     tls.trust("ca", caCertificate);
     return tls;
@@ -138,28 +114,13 @@ record TestTls(Path keyStore, Path trustStore) {
 
   /** Adds a certificate (PEM or DER) to what the trust store's holders trust. */
   TestTls trust(String alias, Path certificate) throws Exception {
-    keytool(
-        "-importcert",
-        "-noprompt",
-        "-alias",
-        alias,
-        "-file",
-        certificate.toString(),
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        trustStore.toString(),
-        "-storepass",
-        PASSWORD);
+    importCertificate(alias, certificate, trustStore);
     return this;
   }
 
   /** The trust store, for a client in this JVM. */
   SSLContext clientContext() throws Exception {
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(trustStore)) {
-      trusted.load(in, PASSWORD.toCharArray());
-    }
+    KeyStore trusted = load(trustStore);
     TrustManagerFactory factory =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(trusted);
@@ -170,10 +131,7 @@ record TestTls(Path keyStore, Path trustStore) {
 
   /** The server side: the key and its certificate. */
   SSLContext serverContext() throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keyStore)) {
-      keys.load(in, PASSWORD.toCharArray());
-    }
+    KeyStore keys = load(keyStore);
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(keys, PASSWORD.toCharArray());
@@ -190,6 +148,31 @@ record TestTls(Path keyStore, Path trustStore) {
         "-Djavax.net.ssl.trustStore=" + trustStore,
         "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
         "-Djavax.net.ssl.trustStoreType=PKCS12");
+  }
+
+  private static KeyStore load(Path store) throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      keys.load(in, PASSWORD.toCharArray());
+    }
+    return keys;
+  }
+
+  private static void importCertificate(String alias, Path certificate, Path store)
+      throws Exception {
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        alias,
+        "-file",
+        certificate.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        PASSWORD);
   }
 
   private static void keytool(String... args) throws Exception {
