@@ -65,6 +65,11 @@ class ClusterE2E {
 
   static java.time.Instant saturationStarted;
 
+  /** The big-model test's service and load: started by the telemetry test, checked by its own. */
+  static BigModelService bigModel;
+
+  static final Duration BIG_MODEL_LOAD = Duration.ofMinutes(2);
+
   /**
    * The eight dimensions of a model_data_collection trace, as Azure ML's data collector names them.
    */
@@ -130,6 +135,9 @@ class ClusterE2E {
     }
     if (saturation != null) {
       saturation.close();
+    }
+    if (bigModel != null) {
+      bigModel.close();
     }
     if (client == null) {
       return;
@@ -462,6 +470,17 @@ class ClusterE2E {
     saturationStarted = java.time.Instant.now();
   }
 
+  /**
+   * The big-model test's service, created by the telemetry test so that its two minutes under load
+   * pass while that test runs; once only. Its telemetry goes to a capture server of its own: the
+   * telemetry test waits for its own to fall quiet.
+   */
+  static void startBigModel() throws Exception {
+    if (bigModel == null) {
+      bigModel = BigModelService.create(LocalCluster.shared(), ns);
+    }
+  }
+
   /** One key of a service's keys Secret, as its callers would be given it. */
   static String key(String service, String name) {
     return new String(
@@ -593,8 +612,10 @@ class ClusterE2E {
         "sklearn-logreg",
         "--ignore-not-found",
         "--wait=false");
+    startBigModel();
     startBusyService();
     startSaturation();
+    bigModel.startLoad(ns);
     LocalCluster cluster = LocalCluster.shared();
     capture =
         CaptureProcess.start(cluster.bridgeAddress(), Files.createTempDirectory("e2e-capture"));
@@ -806,6 +827,60 @@ class ClusterE2E {
     assertThat(outcomes.keySet())
         .as("the excess beyond 2 workers and 64 queued got ServerBusy")
         .anyMatch(o -> o.startsWith("503 "));
+  }
+
+  /**
+   * A model of about 100 MB in a pod with the operator's default resources (1Gi limit, the heap the
+   * operator sizes from it), the agent and data collection on, under steady load for two minutes
+   * (which pass while the telemetry test runs): no OOMKill, no restart, every request scored, and
+   * its data collected. The pod's RSS and JVM flags are printed for the record.
+   */
+  @Test
+  @Order(9)
+  void aHundredMegabyteModelUnderLoadFitsTheDefaultMemoryLimit() throws Exception {
+    assumeFalse(REAL_CLUSTER, "the model is served from the local node's bridge");
+    startBigModel();
+    bigModel.startLoad(ns);
+    Thread.sleep(
+        Math.max(
+            0,
+            Duration.between(java.time.Instant.now(), bigModel.loadEnds(BIG_MODEL_LOAD))
+                .toMillis()));
+    Map<String, Long> outcomes = bigModel.stopLoad();
+    Pod pod = runningPods(BigModelService.NAME).get(0);
+    var status = BigModelService.scorerStatus(pod);
+    System.out.printf(
+        "ClusterE2E: a %,d-byte model for %d s at %d clients, by outcome: %s; restarts %d; %s;"
+            + " limits %s%n",
+        bigModel.modelBytes(),
+        BIG_MODEL_LOAD.toSeconds(),
+        BigModelService.CLIENTS,
+        outcomes,
+        status.getRestartCount(),
+        BigModelService.jvmOnTheNode(pod.getMetadata().getName()),
+        pod.getSpec().getContainers().get(0).getResources().getLimits());
+    assertThat(status.getRestartCount()).as("restarts of the big model's pod").isZero();
+    assertThat(status.getLastState().getTerminated())
+        .as("how the big model's scorer last ended (OOMKilled?)")
+        .isNull();
+    assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory"))
+        .as("the operator's default memory limit")
+        .hasToString(io.mlws.api.v1alpha1.SpecDefaults.MEMORY_LIMIT);
+    assertThat(outcomes.keySet()).as("outcomes %s", outcomes).containsOnly("200");
+    assertThat(outcomes.get("200")).as("requests scored").isGreaterThan(100);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        collections(bigModel.envelopes()).stream()
+                            .filter(
+                                e ->
+                                    BigModelService.NAME.equals(
+                                        e.at("/data/baseData/properties/Service Name").asText()))
+                            .count())
+                    .as("model_data_collection traces of the big model")
+                    .isGreaterThan(100));
   }
 
   /** The connection string's settings in reverse order: the same meaning, other bytes. */
