@@ -10,6 +10,7 @@ import io.mlws.api.v1alpha1.AuthMode;
 import io.mlws.api.v1alpha1.AuthSpec;
 import io.mlws.api.v1alpha1.AutoscalingSpec;
 import io.mlws.api.v1alpha1.DataCollectionSpec;
+import io.mlws.api.v1alpha1.DataCollectionStorage;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelCredential;
@@ -20,6 +21,8 @@ import io.mlws.api.v1alpha1.PodSettings;
 import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
+import io.mlws.api.v1alpha1.StorageCredential;
+import io.mlws.api.v1alpha1.StorageCredentialType;
 import io.mlws.operator.dependent.ScorerHeap;
 import io.mlws.operator.telemetry.EntraIdIngestion;
 import java.util.List;
@@ -54,6 +57,7 @@ public record ResolvedSpec(
     double dataCollectionSamplingPercentage,
     int maxPayloadChars,
     List<String> redactFields,
+    Optional<CollectStorage> collectStorage,
     ResourceRequirements resources,
     PodSettings pod,
     String clusterDomain,
@@ -75,6 +79,13 @@ public record ResolvedSpec(
       return type == ModelCredentialType.WorkloadIdentity;
     }
   }
+
+  /**
+   * The Blob Storage container collected data is written to: a SAS from a Secret, or (none) the
+   * pod's workload identity; and the size of the pod's volume that buffers it.
+   */
+  public record CollectStorage(
+      String containerUrl, Optional<SecretKey> sasToken, Quantity bufferSizeLimit) {}
 
   /** A key of a Secret in the MLWebService's namespace. */
   public record SecretKey(String secretName, String key) {}
@@ -125,6 +136,7 @@ public record ResolvedSpec(
         Objects.requireNonNullElse(
             collection.getMaxPayloadChars(), SpecDefaults.integer(SpecDefaults.MAX_PAYLOAD_CHARS)),
         List.copyOf(Objects.requireNonNullElse(collection.getRedactFields(), List.of())),
+        Optional.ofNullable(collection.getStorage()).map(ResolvedSpec::collectStorage),
         resources(spec),
         Objects.requireNonNullElseGet(spec.getPod(), PodSettings::new),
         config.clusterDomain(),
@@ -168,6 +180,20 @@ public record ResolvedSpec(
     return written == null
         ? SpecDefaults.number(SpecDefaults.SAMPLING_PERCENTAGE)
         : SamplingPercentage.of(written).doubleValue();
+  }
+
+  private static CollectStorage collectStorage(DataCollectionStorage storage) {
+    Optional<SecretKey> sas =
+        Optional.ofNullable(storage.getCredential())
+            .filter(c -> c.getType() == StorageCredentialType.SasToken)
+            .map(StorageCredential::getSecretRef)
+            .map(ref -> new SecretKey(ref.getName(), ref.getKey()));
+    return new CollectStorage(
+        storage.getContainerUrl().replaceAll("/+$", ""),
+        sas,
+        new Quantity(
+            Objects.requireNonNullElse(
+                storage.getBufferSizeLimit(), SpecDefaults.COLLECT_BUFFER_SIZE_LIMIT)));
   }
 
   private static ResolvedCredential credential(ModelCredential credential) {

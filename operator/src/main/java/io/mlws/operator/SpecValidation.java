@@ -1,11 +1,16 @@
 package io.mlws.operator;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.mlws.api.v1alpha1.AutoscalingSpec;
+import io.mlws.api.v1alpha1.DataCollectionStorage;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelSpec;
 import io.mlws.api.v1alpha1.SamplingPercentage;
+import io.mlws.api.v1alpha1.SpecDefaults;
+import io.mlws.api.v1alpha1.StorageCredential;
+import io.mlws.api.v1alpha1.StorageCredentialType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +31,8 @@ public final class SpecValidation {
           SpecValidation::replicasOrAutoscaling,
           SpecValidation::autoscalingBounds,
           SpecValidation::connectionStringSecret,
-          SpecValidation::percentages);
+          SpecValidation::percentages,
+          SpecValidation::collectStorage);
 
   private static final Pattern DNS_1035_LABEL = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
 
@@ -63,6 +69,53 @@ public final class SpecValidation {
           "spec.model.uri must be https://, http://, file:///<absolute path> or"
               + " pvc://<claim>/<path>, got "
               + spec.getModel().getUri());
+    }
+    return Optional.empty();
+  }
+
+  /** The smallest buffer volume: a few segments of 4 MiB and room for the one being written. */
+  static final long MIN_COLLECT_BUFFER_BYTES = 16L << 20;
+
+  /**
+   * What the CRD's schema and rules say of spec.dataCollection.storage, again (an older CRD may
+   * lack them), and what they cannot say: that the buffer's size is a quantity of at least 16Mi.
+   */
+  static Optional<String> collectStorage(MLWebServiceSpec spec, OperatorConfig config) {
+    DataCollectionStorage storage =
+        spec.getDataCollection() == null ? null : spec.getDataCollection().getStorage();
+    if (storage == null) {
+      return Optional.empty();
+    }
+    String url = storage.getContainerUrl();
+    if (url == null || !url.startsWith("https://") || url.contains("?")) {
+      return Optional.of(
+          "spec.dataCollection.storage.containerUrl must be a container's https:// URL without a"
+              + " query (a SAS goes in credential.secretRef)");
+    }
+    StorageCredential credential = storage.getCredential();
+    if (credential == null || credential.getType() == null) {
+      return Optional.of(
+          "spec.dataCollection.storage.credential.type is required: WorkloadIdentity or SasToken");
+    }
+    if (credential.getType() == StorageCredentialType.SasToken
+        && (credential.getSecretRef() == null
+            || credential.getSecretRef().getName() == null
+            || credential.getSecretRef().getKey() == null)) {
+      return Optional.of(
+          "spec.dataCollection.storage.credential.secretRef.{name,key} is required with SasToken");
+    }
+    String limit =
+        java.util.Objects.requireNonNullElse(
+            storage.getBufferSizeLimit(), SpecDefaults.COLLECT_BUFFER_SIZE_LIMIT);
+    try {
+      if (Quantity.getAmountInBytes(new Quantity(limit)).longValue() < MIN_COLLECT_BUFFER_BYTES) {
+        return Optional.of(
+            "spec.dataCollection.storage.bufferSizeLimit must be at least 16Mi, got " + limit);
+      }
+    } catch (RuntimeException e) {
+      return Optional.of(
+          "spec.dataCollection.storage.bufferSizeLimit must be a quantity such as 1Gi, got "
+              + limit);
     }
     return Optional.empty();
   }

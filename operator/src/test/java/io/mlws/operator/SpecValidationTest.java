@@ -54,7 +54,29 @@ class SpecValidationTest {
             "model: {uri: 'file:///m.onnx'}\ndataCollection: {samplingPercentage: -3}",
             NO_DEFAULT,
             "spec.dataCollection.samplingPercentage: -3 must be an integer from 0 to 100, or a"
-                + " decimal string such as \"12.5\" (at most 3 decimals)"));
+                + " decimal string such as \"12.5\" (at most 3 decimals)"),
+        Arguments.of(
+            "model: {uri: 'file:///m.onnx'}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://a.blob.core.windows.net/c', credential: {type: WorkloadIdentity}}}",
+            NO_DEFAULT,
+            ""),
+        Arguments.of(
+            "model: {uri: 'file:///m.onnx'}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://a.blob.core.windows.net/c', credential: {type: WorkloadIdentity},"
+                + " bufferSizeLimit: 8Mi}}",
+            NO_DEFAULT,
+            "spec.dataCollection.storage.bufferSizeLimit must be at least 16Mi, got 8Mi"),
+        Arguments.of(
+            "model: {uri: 'file:///m.onnx'}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://a.blob.core.windows.net/c', credential: {type: SasToken}}}",
+            NO_DEFAULT,
+            "spec.dataCollection.storage.credential.secretRef.{name,key} is required with SasToken"),
+        Arguments.of(
+            "model: {uri: 'file:///m.onnx'}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://a.blob.core.windows.net/c?sig=x', credential: {type: WorkloadIdentity}}}",
+            NO_DEFAULT,
+            "spec.dataCollection.storage.containerUrl must be a container's https:// URL without a"
+                + " query"));
   }
 
   @ParameterizedTest

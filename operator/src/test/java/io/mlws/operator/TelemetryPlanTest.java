@@ -94,7 +94,16 @@ class TelemetryPlanTest {
             Optional.empty(),
             AppInsightsState.DISABLED,
             "Disabled",
-            DataCollectionState.INACTIVE));
+            DataCollectionState.INACTIVE),
+        // Without Application Insights, a storage container is where collected data goes.
+        Arguments.of(
+            "dataCollection: {enabled: true, storage: {containerUrl:"
+                + " 'https://a.blob.core.windows.net/c', credential: {type: WorkloadIdentity}}}",
+            DEFAULTS,
+            Optional.empty(),
+            AppInsightsState.DISABLED,
+            "Disabled",
+            DataCollectionState.ENABLED));
   }
 
   @ParameterizedTest

@@ -41,6 +41,8 @@ final class ConsoleLogging {
     root.setLevel(Level.INFO);
     root.addAppender(console);
     context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+    // Warns on every Storage call that java.net.http sets Content-Length itself, as it should.
+    context.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").setLevel(Level.ERROR);
 
     NOPAppender<ILoggingEvent> nothing = new NOPAppender<>();
     nothing.setContext(context);

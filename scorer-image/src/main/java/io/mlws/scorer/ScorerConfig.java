@@ -1,5 +1,6 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.collect.StorageDestination;
 import io.mlws.scorer.model.DownloadLimits;
 import io.mlws.scorer.model.ModelCredential;
 import io.mlws.scorer.model.ModelKindDecision;
@@ -43,7 +44,8 @@ public record ScorerConfig(
     Optional<String> modelKind,
     int settingsPollMillis,
     Optional<Double> requestSamplingPercentage,
-    Optional<Path> keysDir) {
+    Optional<Path> keysDir,
+    Optional<StorageDestination> collectStorage) {
 
   public static ScorerConfig fromEnvironment(Map<String, String> env) {
     String uri = value(env, "MLWS_MODEL_URI");
@@ -110,7 +112,8 @@ public record ScorerConfig(
         value(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE") == null
             ? Optional.empty()
             : Optional.of(percentage(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", 100.0)),
-        Optional.ofNullable(value(env, "MLWS_KEYS_DIR")).map(Path::of));
+        Optional.ofNullable(value(env, "MLWS_KEYS_DIR")).map(Path::of),
+        StorageDestination.fromEnvironment(env));
   }
 
   private static ModelCredential modelCredential(Map<String, String> env) {

@@ -1,5 +1,6 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.collect.StorageSink;
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.UnservableModel;
@@ -11,6 +12,7 @@ import io.mlws.scorer.telemetry.IngestionCheck;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import io.mlws.scorer.telemetry.TraceBridge;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -51,6 +53,10 @@ public final class ScorerMain {
       applied = file::applied;
     }
     ModelHolder model = new ModelHolder();
+    Optional<StorageSink> storage = Optional.empty();
+    if (config.collectStorage().isPresent()) {
+      storage = Optional.of(StorageSink.start(config.collectStorage().get()));
+    }
     Server server =
         ScorerHttpServer.start(
             config,
@@ -59,7 +65,9 @@ public final class ScorerMain {
             new DataCollector(
                 settings,
                 config.podName(),
-                TraceBridge.forRequestSampling(config.requestSamplingPercentage().orElse(0.0))));
+                TraceBridge.forRequestSampling(config.requestSamplingPercentage().orElse(0.0)),
+                storage));
+    storage.ifPresent(sink -> flushOnShutdown(sink, server, config.shutdownTimeoutSeconds()));
     Server probes = ProbeServer.start(config.probePort(), model, server, applied);
     LOG.info(
         "scorer listening on port {}, probes on port {}",
@@ -90,6 +98,39 @@ public final class ScorerMain {
     }
     server.join();
   }
+
+  /**
+   * On SIGTERM, once the scoring server has stopped (no request left to collect), what is queued
+   * for storage is written within what the pod has left: the drain and the grace period's margin.
+   */
+  private static void flushOnShutdown(StorageSink sink, Server server, int drainSeconds) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  long deadline =
+                      System.nanoTime()
+                          + Duration.ofSeconds(drainSeconds).plus(FLUSH_MARGIN).toNanos();
+                  for (int i = 0; i < 100_000 && !server.isStopped(); i++) {
+                    if (System.nanoTime() > deadline - FLUSH_MARGIN.toNanos()) {
+                      break;
+                    }
+                    try {
+                      Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                  sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                },
+                "collect-flush"));
+  }
+
+  /**
+   * The grace period's margin past the drain (the operator's GRACE_MARGIN_SECONDS is 5), less a
+   * second for the JVM to exit.
+   */
+  static final Duration FLUSH_MARGIN = Duration.ofSeconds(4);
 
   private static String oneLine(Exception e) {
     String message = e instanceof UnservableModel ? e.getMessage() : e.toString();

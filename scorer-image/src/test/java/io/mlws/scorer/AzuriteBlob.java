@@ -1,5 +1,11 @@
 package io.mlws.scorer;
 
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.common.StorageSharedKeyCredential;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,16 +30,23 @@ final class AzuriteBlob implements AutoCloseable {
   static final String ACCOUNT = "devstoreaccount1";
   static final String STORAGE_VERSION = "2024-11-04";
 
-  private final Process process;
+  /** Azurite's well-known development key of devstoreaccount1 (published with it; no secret). */
+  static final String ACCOUNT_KEY =
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+  private final List<String> command;
   private final int port;
   private final Path log;
   private final HttpClient http;
+  private final TestTls tls;
+  private Process process;
 
-  private AzuriteBlob(Process process, int port, Path log, HttpClient http) {
-    this.process = process;
+  private AzuriteBlob(List<String> command, int port, Path log, HttpClient http, TestTls tls) {
+    this.command = command;
     this.port = port;
     this.log = log;
     this.http = http;
+    this.tls = tls;
   }
 
   static AzuriteBlob start(Path workDir, TestTls tls) throws Exception {
@@ -40,31 +54,81 @@ final class AzuriteBlob implements AutoCloseable {
     int port = ScorerProcess.freePort();
     Path location = Files.createDirectories(workDir.resolve("azurite"));
     Path log = workDir.resolve("azurite.log");
-    Process process =
-        new ProcessBuilder(
-                azuriteBlob,
-                "--blobHost",
-                "127.0.0.1",
-                "--blobPort",
-                String.valueOf(port),
-                "--oauth",
-                "basic",
-                "--cert",
-                tls.keyStore().toString(),
-                "--pwd",
-                TestTls.PASSWORD,
-                "--location",
-                location.toString(),
-                "--disableTelemetry",
-                "--skipApiVersionCheck")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    List<String> command =
+        List.of(
+            azuriteBlob,
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            String.valueOf(port),
+            "--oauth",
+            "basic",
+            "--cert",
+            tls.keyStore().toString(),
+            "--pwd",
+            TestTls.PASSWORD,
+            "--location",
+            location.toString(),
+            "--disableTelemetry",
+            "--skipApiVersionCheck");
     AzuriteBlob azurite =
         new AzuriteBlob(
-            process, port, log, HttpClient.newBuilder().sslContext(tls.clientContext()).build());
-    azurite.awaitListening(Duration.ofSeconds(60));
+            command,
+            port,
+            log,
+            HttpClient.newBuilder().sslContext(tls.clientContext()).build(),
+            tls);
+    azurite.startAgain();
     return azurite;
+  }
+
+  /** (Re)starts Azurite on the same port and data: after {@link #stop()}, storage is back. */
+  void startAgain() throws Exception {
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    awaitListening(Duration.ofSeconds(60));
+  }
+
+  /** Stops Azurite by its PID: a storage outage, its data kept for {@link #startAgain()}. */
+  void stop() throws Exception {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The URL of a container, as spec.dataCollection.storage.containerUrl names one. */
+  String containerUrl(String container) {
+    return "https://127.0.0.1:%d/%s/%s".formatted(port, ACCOUNT, container);
+  }
+
+  /** A client of a container with the account's key, trusting the test's CA. */
+  BlobContainerClient container(String container) throws Exception {
+    return new BlobContainerClientBuilder()
+        .endpoint(containerUrl(container))
+        .credential(new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY))
+        .httpClient(
+            new JdkHttpClientBuilder(
+                    java.net.http.HttpClient.newBuilder().sslContext(tls.clientContext()))
+                .build())
+        .buildClient();
+  }
+
+  /** Creates a container and returns a SAS for it that can create, write, add and read blobs. */
+  String createContainerWithSas(String container) throws Exception {
+    BlobContainerClient client = container(container);
+    client.createIfNotExists();
+    return client.generateSas(
+        new BlobServiceSasSignatureValues(
+            OffsetDateTime.now().plusHours(2),
+            new BlobContainerSasPermission()
+                .setCreatePermission(true)
+                .setWritePermission(true)
+                .setAddPermission(true)
+                .setReadPermission(true)));
   }
 
   /** The pinned Azurite's azurite-blob, installed on first use by src/test/azurite/install. */
@@ -146,9 +210,6 @@ final class AzuriteBlob implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    stop();
   }
 }

@@ -9,12 +9,16 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 
-/** Which scored inputs and predictions leave the pod as model_data_collection traces. */
+/**
+ * Which scored inputs and predictions leave the pod: as model_data_collection traces to Application
+ * Insights, and as JSON lines to a Blob Storage container when one is named.
+ */
 public class DataCollectionSpec {
   @Default(SpecDefaults.DATA_COLLECTION_ENABLED)
   @JsonPropertyDescription(
-      "Send one model_data_collection trace per scored request with its input and prediction."
-          + " Takes effect without restarting pods. Needs appInsights.enabled. Defaults to false.")
+      "Collect each scored request's input and prediction: as one model_data_collection trace"
+          + " when appInsights.enabled, and as JSON lines in storage when storage is set."
+          + " Takes effect without restarting pods. Defaults to false.")
   private Boolean enabled;
 
   @Default(SpecDefaults.SAMPLING_PERCENTAGE)
@@ -39,6 +43,21 @@ public class DataCollectionSpec {
       "Input field names whose values are replaced by \"[REDACTED]\" before anything leaves the"
           + " pod. At most 64 names of 1 to 256 characters.")
   private List<@Size(min = 1, max = 256) String> redactFields;
+
+  @JsonPropertyDescription(
+      "A Blob Storage container that collected data is also written to, as JSON lines in hourly"
+          + " folders (Application Insights traces are sent as before when appInsights.enabled)."
+          + " Sampling and redactFields apply the same way; maxPayloadChars does not (records are"
+          + " written whole).")
+  private DataCollectionStorage storage;
+
+  public DataCollectionStorage getStorage() {
+    return storage;
+  }
+
+  public void setStorage(DataCollectionStorage storage) {
+    this.storage = storage;
+  }
 
   public Boolean getEnabled() {
     return enabled;

@@ -38,6 +38,9 @@ public final class SpecDefaults {
   public static final int GRACE_MARGIN_SECONDS = 5;
 
   /** An ONNX file without external data is a protobuf, which cannot exceed 2 GiB. */
+  /** Holds about a million records of a few hundred bytes: hours of an outage at most rates. */
+  public static final String COLLECT_BUFFER_SIZE_LIMIT = "1Gi";
+
   public static final String MODEL_VOLUME_SIZE_LIMIT = "2Gi";
 
   public static final String MODEL_DOWNLOAD_TIMEOUT_SECONDS = "600";

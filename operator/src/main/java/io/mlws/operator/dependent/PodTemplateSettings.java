@@ -37,9 +37,8 @@ final class PodTemplateSettings {
     if (spec.pod().getLabels() != null) {
       labels.putAll(spec.pod().getLabels());
     }
-    if (spec.modelCredential()
-        .filter(ResolvedSpec.ResolvedCredential::workloadIdentity)
-        .isPresent()) {
+    if (spec.modelCredential().filter(ResolvedSpec.ResolvedCredential::workloadIdentity).isPresent()
+        || CollectedDataStorage.workloadIdentity(spec)) {
       labels.put(WORKLOAD_IDENTITY_LABEL, "true");
     }
     labels.putAll(ScorerNames.labels(spec.name()));

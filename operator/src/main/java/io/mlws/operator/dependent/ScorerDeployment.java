@@ -198,6 +198,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
       spec.appInsightsAuthenticationString()
           .ifPresent(auth -> env.add(literal(EntraIdIngestion.VARIABLE, auth)));
     }
+    env.addAll(CollectedDataStorage.env(spec));
     env.addAll(PodTemplateSettings.userEnv(spec));
     return env;
   }
@@ -255,6 +256,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
               .endEmptyDir()
               .build());
     }
+    CollectedDataStorage.volume(spec).ifPresent(volumes::add);
     return volumes;
   }
 
@@ -270,6 +272,11 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     } else if (spec.modelUri().startsWith("http")) {
       mounts.add(mount("model", MODEL_DIR, false));
     }
+    CollectedDataStorage.volume(spec)
+        .ifPresent(
+            v ->
+                mounts.add(
+                    mount(CollectedDataStorage.VOLUME, CollectedDataStorage.BUFFER_DIR, false)));
     return mounts;
   }
 

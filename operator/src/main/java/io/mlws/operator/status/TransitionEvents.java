@@ -61,17 +61,23 @@ public final class TransitionEvents {
       switch (after.getDataCollection()) {
         case ENABLED ->
             notes.add(
-                new Note("Normal", "DataCollectionEnabled", "model_data_collection traces are on"));
+                new Note(
+                    "Normal",
+                    "DataCollectionEnabled",
+                    "scored inputs and predictions are collected"));
         case DISABLED ->
             notes.add(
                 new Note(
-                    "Normal", "DataCollectionDisabled", "model_data_collection traces are off"));
+                    "Normal",
+                    "DataCollectionDisabled",
+                    "scored inputs and predictions are not collected"));
         case INACTIVE ->
             notes.add(
                 new Note(
                     "Warning",
                     "DataCollectionInactive",
-                    "data collection is requested but Application Insights is not sending"));
+                    "data collection is requested but Application Insights is not sending and no"
+                        + " storage is set (spec.dataCollection.storage)"));
       }
     }
 

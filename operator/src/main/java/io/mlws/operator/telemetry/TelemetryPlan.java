@@ -81,12 +81,17 @@ public record TelemetryPlan(
     return state == AppInsightsState.ENABLED;
   }
 
-  /** Data collection travels through Application Insights, so it is only live when that is. */
+  /**
+   * Data collection is live when it has somewhere to go: Application Insights (traces) or a Blob
+   * Storage container (JSON lines).
+   */
   public DataCollectionState dataCollection(ResolvedSpec spec) {
     if (!spec.dataCollectionRequested()) {
       return DataCollectionState.DISABLED;
     }
-    return enabled() ? DataCollectionState.ENABLED : DataCollectionState.INACTIVE;
+    return enabled() || spec.collectStorage().isPresent()
+        ? DataCollectionState.ENABLED
+        : DataCollectionState.INACTIVE;
   }
 
   private static TelemetryPlan missing(SecretKeyReference ref, String reason, String message) {

@@ -143,6 +143,23 @@ class CrdAdmissionIT {
   }
 
   @Test
+  void admitsCollectedDataStorageWithASasOrWorkloadIdentity() throws IOException {
+    for (String credential :
+        List.of("{type: SasToken, secretRef: {name: sas, key: sas}}", "{type: WorkloadIdentity}")) {
+      Kubectl.Result result =
+          dryRun(
+              manifest(
+                  "x",
+                  "model: {uri: file:///m.onnx}\ndataCollection: {enabled: true, storage:"
+                      + " {containerUrl: 'https://acct.blob.core.windows.net/collected',"
+                      + " credential: "
+                      + credential
+                      + ", bufferSizeLimit: 512Mi}}"));
+      assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+  }
+
+  @Test
   void admitsABigModelsBudgetAndVolume() throws IOException {
     Kubectl.Result result =
         dryRun(
@@ -317,6 +334,28 @@ class CrdAdmissionIT {
             "model: {uri: 'http://acct.blob.core.windows.net/m/iris.onnx', credential: {type:"
                 + " WorkloadIdentity}}",
             "spec.model.credential is only sent over https://"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'http://acct.blob.core.windows.net/c', credential: {type: WorkloadIdentity}}}",
+            "spec.dataCollection.storage.containerUrl in body should match"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://acct.blob.core.windows.net/c?sv=1&sig=x', credential: {type:"
+                + " WorkloadIdentity}}}",
+            "spec.dataCollection.storage.containerUrl in body should match"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://acct.blob.core.windows.net/c', credential: {type: SasToken}}}",
+            "SasToken needs secretRef with its key"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://acct.blob.core.windows.net/c', credential: {type: WorkloadIdentity,"
+                + " secretRef: {name: s, key: k}}}}",
+            "WorkloadIdentity takes no secretRef"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://acct.blob.core.windows.net/c'}}",
+            "spec.dataCollection.storage.credential: Required value"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nappinsights: {enabled: true}",
             "unknown field \"spec.appinsights\""),

@@ -89,6 +89,31 @@ public final class ScorerMetrics {
     }
   }
 
+  /** Requests' records for Blob Storage: written, or dropped (the pod's buffer full). */
+  public static void collectStorage(String outcome) {
+    collectStorage(outcome, 1);
+  }
+
+  public static void collectStorage(String outcome, long records) {
+    if (records > 0) {
+      Counter.builder("mlws.data.collection.storage.records")
+          .description(
+              "scored requests' records for Blob Storage by outcome: written, dropped (the pod's"
+                  + " buffer full, or the scorer stopping)")
+          .tag("outcome", outcome)
+          .register(registry())
+          .increment(records);
+    }
+  }
+
+  /** Bytes of records on the pod's volume, waiting to be written to Blob Storage. */
+  public static void collectBufferGauge(java.util.function.Supplier<Number> bytes) {
+    io.micrometer.core.instrument.Gauge.builder("mlws.data.collection.storage.buffer", bytes)
+        .description("bytes of collected records on the pod's volume not yet in Blob Storage")
+        .baseUnit("bytes")
+        .register(registry());
+  }
+
   private static MeterRegistry registry() {
     return Metrics.globalRegistry;
   }

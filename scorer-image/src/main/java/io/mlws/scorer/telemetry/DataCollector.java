@@ -1,16 +1,23 @@
 package io.mlws.scorer.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlws.scorer.collect.CollectedRecord;
+import io.mlws.scorer.collect.StorageSink;
 import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
  * Sends one model_data_collection trace per sampled scoring request, with the custom dimensions
- * Azure ML's inference server uses, so existing queries keep working.
+ * Azure ML's inference server uses, so existing queries keep working; and, when a container is
+ * named, the same record (redacted the same way, not truncated) to Blob Storage.
  *
  * <p>The trace is sent in the request's context (so it shares the request's operation id) through a
  * {@link TraceBridge}; this class alone decides what share is collected.
@@ -21,11 +28,22 @@ public final class DataCollector {
   private final Supplier<RuntimeSettings> settings;
   private final String podName;
   private final TraceBridge bridge;
+  private final Optional<StorageSink> storage;
 
   public DataCollector(Supplier<RuntimeSettings> settings, String podName, TraceBridge bridge) {
+    this(settings, podName, bridge, Optional.empty());
+  }
+
+  /** The same, each record also written to Blob Storage through {@code storage}. */
+  public DataCollector(
+      Supplier<RuntimeSettings> settings,
+      String podName,
+      TraceBridge bridge,
+      Optional<StorageSink> storage) {
     this.settings = settings;
     this.podName = podName;
     this.bridge = bridge;
+    this.storage = storage;
   }
 
   /** Identifies the request a collection belongs to. */
@@ -40,16 +58,49 @@ public final class DataCollector {
       ScorerMetrics.dataCollection("sampled_out");
       return;
     }
+    JsonNode redacted = PayloadShaping.redact(input, now.redactFields());
     try {
-      bridge.send(MESSAGE, dimensions(now, podName, ids, input, prediction));
+      bridge.send(MESSAGE, dimensionsOfRedacted(now, podName, ids, redacted, prediction));
       ScorerMetrics.dataCollection("kept");
     } catch (Throwable ignored) {
       // Telemetry must never affect the response.
       ScorerMetrics.dataCollection("failed");
     }
+    storage.ifPresent(sink -> toStorage(sink, now, ids, redacted, prediction));
   }
 
+  private void toStorage(
+      StorageSink sink, RuntimeSettings now, RequestIds ids, JsonNode input, JsonNode prediction) {
+    try {
+      sink.offer(
+          CollectedRecord.of(
+              new CollectedRecord.Origin(
+                  now.namespace(), now.serviceName(), podName, now.modelName(), now.modelVersion()),
+              new CollectedRecord.RequestIds(
+                  operationId().orElse(ids.requestId()), ids.requestId(), ids.clientRequestId()),
+              input,
+              prediction,
+              Instant.now()));
+    } catch (Throwable ignored) {
+      // Collection must never affect the response.
+      ScorerMetrics.collectStorage("dropped");
+    }
+  }
+
+  /** The request's operation id in Application Insights, when the agent traces it. */
+  private static Optional<String> operationId() {
+    SpanContext span = Span.current().getSpanContext();
+    return span.isValid() ? Optional.of(span.getTraceId()) : Optional.empty();
+  }
+
+  /** The trace's dimensions, the input redacted and both values truncated. */
   public static Map<String, String> dimensions(
+      RuntimeSettings now, String podName, RequestIds ids, JsonNode input, JsonNode prediction) {
+    return dimensionsOfRedacted(
+        now, podName, ids, PayloadShaping.redact(input, now.redactFields()), prediction);
+  }
+
+  private static Map<String, String> dimensionsOfRedacted(
       RuntimeSettings now, String podName, RequestIds ids, JsonNode input, JsonNode prediction) {
     Map<String, String> dimensions = new LinkedHashMap<>();
     dimensions.put("Request Id", ids.requestId());
@@ -58,10 +109,7 @@ public final class DataCollector {
     dimensions.put("Service Name", now.serviceName());
     dimensions.put("Workspace Name", now.namespace());
     dimensions.put("Models", now.models());
-    dimensions.put(
-        "Input",
-        PayloadShaping.truncate(
-            PayloadShaping.redact(input, now.redactFields()).toString(), now.maxPayloadChars()));
+    dimensions.put("Input", PayloadShaping.truncate(input.toString(), now.maxPayloadChars()));
     dimensions.put(
         "Prediction", PayloadShaping.truncate(prediction.toString(), now.maxPayloadChars()));
     return dimensions;

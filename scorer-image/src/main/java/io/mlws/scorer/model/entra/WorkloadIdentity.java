@@ -47,6 +47,11 @@ public final class WorkloadIdentity {
    * configuration error that says what the webhook needs.
    */
   public static WorkloadIdentity fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, "spec.model.credential.type");
+  }
+
+  /** The same, for the field that asked for workload identity ({@code field} in the message). */
+  public static WorkloadIdentity fromEnvironment(Map<String, String> env, String field) {
     List<String> missing = new ArrayList<>();
     for (String name : List.of(CLIENT_ID, TENANT_ID, TOKEN_FILE)) {
       if (env.getOrDefault(name, "").isBlank()) {
@@ -55,7 +60,8 @@ public final class WorkloadIdentity {
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
-          "spec.model.credential.type WorkloadIdentity: "
+          field
+              + " WorkloadIdentity: "
               + String.join(", ", missing)
               + " not set. The AKS workload identity webhook sets them in pods labelled"
               + " azure.workload.identity/use=true (the operator adds it) whose ServiceAccount"
@@ -104,7 +110,8 @@ public final class WorkloadIdentity {
     }
   }
 
-  private synchronized WorkloadIdentityCredential credential() {
+  /** The credential itself, for clients that ask for their own scope (Blob Storage's SDK). */
+  public synchronized WorkloadIdentityCredential credential() {
     if (credential == null) {
       credential =
           new WorkloadIdentityCredentialBuilder()

@@ -1,0 +1,78 @@
+package io.mlws.scorer.collect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One collected request as the two JSON lines it is written as, one under inputs and one under
+ * outputs, in the shape of Azure ML's data collector (a CloudEvents envelope around the data, the
+ * correlation id and the model's version), so that an hour reads back with one {@code
+ * pandas.read_json(path, lines=True)} per file. Each line is a spool entry: the blob it goes to, a
+ * tab, and the line.
+ */
+public record CollectedRecord(String inputsEntry, String outputsEntry) {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final DateTimeFormatter HOUR_FOLDER =
+      DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
+
+  /** What identifies a record: the service and pod it came from, the model, the request. */
+  public record Origin(
+      String namespace, String service, String pod, String modelName, String modelVersion) {}
+
+  /** The request it belongs to: the operation id Application Insights joins on, and its ids. */
+  public record RequestIds(String operationId, String requestId, String clientRequestId) {}
+
+  public static CollectedRecord of(
+      Origin origin, RequestIds ids, JsonNode input, JsonNode prediction, Instant time) {
+    return new CollectedRecord(
+        entry(origin, "inputs", ids, input, time), entry(origin, "outputs", ids, prediction, time));
+  }
+
+  /** The blob of a kind of records for the hour of {@code time} (UTC), one per pod. */
+  static String blobName(Origin origin, String kind, Instant time) {
+    return origin.service()
+        + "/"
+        + kind
+        + "/"
+        + HOUR_FOLDER.format(time)
+        + "/"
+        + origin.pod()
+        + ".jsonl";
+  }
+
+  private static String entry(
+      Origin origin, String kind, RequestIds ids, JsonNode data, Instant time) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("specversion", "1.0");
+    line.put("id", UUID.randomUUID().toString());
+    line.put("source", "/mlws/namespaces/" + origin.namespace() + "/services/" + origin.service());
+    line.put("type", "mlws.inference." + kind);
+    line.put("datacontenttype", "application/json");
+    line.put("time", DateTimeFormatter.ISO_INSTANT.format(time));
+    line.set("data", data);
+    line.put("correlationid", ids.operationId());
+    line.put("xrequestid", ids.requestId());
+    line.put("clientrequestid", ids.clientRequestId() == null ? "" : ids.clientRequestId());
+    line.put("modelname", origin.modelName());
+    line.put("modelversion", origin.modelVersion());
+    line.put("service", origin.service());
+    line.put("pod", origin.pod());
+    // Compact JSON escapes every control character: a line never holds a tab or a newline.
+    return blobName(origin, kind, time) + "\t" + line;
+  }
+
+  List<String> entries() {
+    return List.of(inputsEntry, outputsEntry);
+  }
+
+  /** Bytes on the spool, newlines included. */
+  long size() {
+    return inputsEntry.length() + outputsEntry.length() + 2L;
+  }
+}
