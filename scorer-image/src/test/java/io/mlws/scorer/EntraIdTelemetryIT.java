@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Telemetry to an Application Insights resource with local authentication disabled, with the real
@@ -28,7 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * token, and a stand-in for the Azure instance metadata service (IMDS, where a managed identity's
  * token comes from on AKS nodes; azure-identity's AZURE_POD_IDENTITY_AUTHORITY_HOST points the
  * agent at it) hands out that token, as IMDS does: only to a request with "Metadata: true".
+ *
+ * <p>Mostly waiting for the agent's exports and retries: runs beside the module's other test
+ * classes.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class EntraIdTelemetryIT {
   static final String CLIENT_ID = "0a1b2c3d-0000-4000-8000-00000000abcd";
   static final String VALID = "{\"data\": [[5.1, 3.5, 1.4, 0.2]]}";

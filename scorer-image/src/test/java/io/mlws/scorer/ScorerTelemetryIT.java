@@ -20,12 +20,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Telemetry end to end with real parts: the packaged scorer.jar in its own JVM with the real
  * Application Insights agent, its connection string pointing every endpoint at a capture server on
  * 127.0.0.1 that decodes the gzipped envelopes. Everything is asserted by counting.
+ *
+ * <p>Mostly waiting for the agent's exports: runs beside the module's other test classes.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ScorerTelemetryIT {
   static final Path MODEL = Path.of("models/iris.onnx");
 
@@ -196,12 +201,12 @@ class ScorerTelemetryIT {
       // Turning data collection off in the settings file takes effect without a restart.
       writeSettings(settings, false, 256);
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .until(() -> Files.readString(scorer.log).contains("data collection off"));
       scoreAll(scorer, 20);
       writeSettings(settings, true, 256);
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .until(
               () -> Files.readString(scorer.log).contains("data collection on at 100.0% (was off"));
       scoreAll(scorer, 10);
@@ -273,7 +278,7 @@ class ScorerTelemetryIT {
       assertThat(scorer.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
       assertThat(scorer.process.exitValue()).isEqualTo(1);
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () ->
                   assertThat(Envelopes.ofType(capture.envelopes(), "ExceptionData"))

@@ -471,9 +471,10 @@ class ClusterE2E {
   }
 
   /**
-   * The big-model test's service, created by the telemetry test so that its two minutes under load
-   * pass while that test runs; once only. Its telemetry goes to a capture server of its own: the
-   * telemetry test waits for its own to fall quiet.
+   * The big-model test's service, created by the failover test (its pod starts while that test
+   * waits for the Lease) and loaded from the telemetry test's start, so that its two minutes pass
+   * beside that test; once only. Its telemetry goes to a capture server of its own: the telemetry
+   * test waits for its own to fall quiet.
    */
   static void startBigModel() throws Exception {
     if (bigModel == null) {
@@ -504,6 +505,10 @@ class ClusterE2E {
   @Test
   @Order(6)
   void aSecondOperatorReplicaWaitsReadyAndTakesOverWhenTheLeaderDies() throws Exception {
+    if (!REAL_CLUSTER) {
+      // Its pod starts while this test waits for the Lease to expire.
+      startBigModel();
+    }
     kubectl("-n", "mlws-system", "scale", "deployment/mlws-operator", "--replicas=2");
     kubectl("-n", "mlws-system", "rollout", "status", "deployment/mlws-operator", "--timeout=3m");
     String leader = operatorLeaseHolder();

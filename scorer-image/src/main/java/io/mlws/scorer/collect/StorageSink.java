@@ -56,6 +56,7 @@ public final class StorageSink {
 
   /** Opens the spool (keeping what an earlier container left) and starts both threads. */
   public static StorageSink start(StorageDestination destination) throws IOException {
+    useOwnSdkExecutor();
     Spool spool = Spool.open(destination.bufferDir(), destination.bufferBytes());
     StorageSink sink = new StorageSink(destination, spool);
     ScorerMetrics.collectBufferGauge(spool::usedBytes);
@@ -72,10 +73,12 @@ public final class StorageSink {
     return sink;
   }
 
-  private static BlobContainerClient client(StorageDestination destination) {
-    // azure-core's shared executor runs the SDK's asynchronous steps and java.net.http's; its own
-    // shutdown hook stops it at SIGTERM, exactly when the last records are to be written, and every
-    // call then waits forever. One of ours instead, which nothing stops before the JVM ends.
+  /**
+   * azure-core's shared executor runs the SDK's asynchronous steps and java.net.http's; its own
+   * shutdown hook stops it at SIGTERM, exactly when the last records are to be written, and every
+   * call then waits forever. One of ours instead, which nothing stops before the JVM ends.
+   */
+  private static void useOwnSdkExecutor() {
     com.azure.core.util.SharedExecutorService.getInstance()
         .setExecutorService(
             Executors.newScheduledThreadPool(
@@ -85,6 +88,9 @@ public final class StorageSink {
                   thread.setDaemon(true);
                   return thread;
                 }));
+  }
+
+  private static BlobContainerClient client(StorageDestination destination) {
     BlobContainerClientBuilder builder =
         new BlobContainerClientBuilder()
             .endpoint(destination.containerUrl())
