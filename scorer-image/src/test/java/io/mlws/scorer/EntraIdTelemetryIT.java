@@ -21,8 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Telemetry to an Application Insights resource with local authentication disabled, with the real
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * <p>Mostly waiting for the agent's exports and retries: runs beside the module's other test
  * classes.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class EntraIdTelemetryIT {
   static final String CLIENT_ID = "0a1b2c3d-0000-4000-8000-00000000abcd";
   static final String VALID = "{\"data\": [[5.1, 3.5, 1.4, 0.2]]}";

@@ -20,17 +20,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Telemetry end to end with real parts: the packaged scorer.jar in its own JVM with the real
  * Application Insights agent, its connection string pointing every endpoint at a capture server on
  * 127.0.0.1 that decodes the gzipped envelopes. Everything is asserted by counting.
- *
- * <p>Mostly waiting for the agent's exports: runs beside the module's other test classes.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class ScorerTelemetryIT {
   static final Path MODEL = Path.of("models/iris.onnx");
 

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * spec.model.credential.type WorkloadIdentity, with the real parts but Entra ID: the packaged
@@ -22,10 +20,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST), a local
  * token authority over HTTPS, and Azurite over HTTPS (certificates from the test's own CA) with
  * OAuth checking, holding the model in a private container.
- *
- * <p>Mostly waiting for scorers to start and stop: runs beside the module's other test classes.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class WorkloadIdentityModelIT {
   static final String CLIENT_ID = "5d2c7e5b-0000-4000-8000-0000000000cd";
   static final String STORAGE_AUDIENCE = "https://storage.azure.com";
