@@ -152,7 +152,10 @@ class MLWebServiceOperatorIT {
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> harness.get("toggled").getStatus().getAppInsights() == AppInsightsState.ENABLED);
-    assertThat(reasons("toggled")).contains("TelemetryEnabled");
+    // The event is written after the status it follows: wait for it, as for the status.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(reasons("toggled")).contains("TelemetryEnabled"));
 
     harness.mergePatch("toggled", "{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
     await()
@@ -166,7 +169,10 @@ class MLWebServiceOperatorIT {
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> harness.get("toggled").getStatus().getAppInsights() == AppInsightsState.DISABLED);
-    assertThat(reasons("toggled")).contains("TelemetryDisabled");
+    // The event is written after the status it follows: wait for it, as for the status.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(reasons("toggled")).contains("TelemetryDisabled"));
   }
 
   @Test
@@ -355,7 +361,10 @@ class MLWebServiceOperatorIT {
     assertThat(harness.deployment("ready").getStatus().getAvailableReplicas())
         .as("written by the real deployment controller, pods made Ready by kwok")
         .isEqualTo(2);
-    assertThat(reasons("ready")).contains("Created", "Ready");
+    // The event is written after the status it follows: wait for it, as for the status.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(reasons("ready")).contains("Created", "Ready"));
     JsonNode live = asJson(harness.get("ready"));
     assertThat(Kstatus.compute(live)).as("real kstatus").isEqualTo(Kstatus.Status.CURRENT);
     assertThat(GitOpsHealthTest.argoHealth(live).get("status").tojstring()).isEqualTo("Healthy");
