@@ -28,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * token, and a stand-in for the Azure instance metadata service (IMDS, where a managed identity's
  * token comes from on AKS nodes; azure-identity's AZURE_POD_IDENTITY_AUTHORITY_HOST points the
  * agent at it) hands out that token, as IMDS does: only to a request with "Metadata: true".
- *
- * <p>Mostly waiting for the agent's exports and retries: runs beside the module's other test
- * classes.
  */
 class EntraIdTelemetryIT {
   static final String CLIENT_ID = "0a1b2c3d-0000-4000-8000-00000000abcd";
