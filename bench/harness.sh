@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scorer load scripts (sourced, not run): what they need checked, every process they
 # start stopped by its PID on exit, and free loopback ports.
 JAR=scorer-image/target/scorer.jar

@@ -10,7 +10,7 @@
 # CPU is the scorer process's (user + system, /proc) per answer of the variant's own wrk; for the flood, the
 # good callers' requests/s and p99 are compared with `keys` in the same round. Medians of the rounds.
 # Needs: mvn -B verify (scorer.jar), wrk, python3, curl.
-set -euo pipefail
+source "$(dirname "$0")/../local-cluster/lib/strict.sh"
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
@@ -78,7 +78,7 @@ run() {
 }
 
 VARIANTS=(open keys refusals flood)
-for round in $(seq 1 "$ROUNDS"); do
+for _ in $(seq 1 "$ROUNDS"); do
   for variant in "${VARIANTS[@]}"; do run "$variant"; done
 done > "$WORK/runs.txt"
 

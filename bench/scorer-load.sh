@@ -3,7 +3,7 @@
 #   bench/scorer-load.sh                 # every mode, DURATION seconds each (default 20)
 #   SOAK_SECONDS=600 bench/scorer-load.sh soak   # memory over time with ingestion down
 # Needs: mvn -B verify (scorer.jar, the agent), wrk (apt-get install wrk), Java 17, python3, curl.
-set -euo pipefail
+source "$(dirname "$0")/../local-cluster/lib/strict.sh"
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-8}

@@ -12,7 +12,7 @@
 # spends from start to ready, the RSS idle, the millicores while warming up at 20 requests/s for a minute (what an HPA
 # sees of a new pod), then RSS and CPU per request after 30 s at 4 connections (results/scorer-footprint.md).
 #   bench/scorer-memory.sh footprint
-set -euo pipefail
+source "$(dirname "$0")/../local-cluster/lib/strict.sh"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 MODE=${1:-memory}
@@ -21,7 +21,7 @@ if [ "$MODE" = saturate ]; then CONNECTIONS=${CONNECTIONS:-64}; else CONNECTIONS
 work=$(mktemp -d)
 server_pid=
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null || true
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2> /dev/null || true; fi
   local-cluster/cluster down > /dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -36,7 +36,8 @@ fi
 
 local-cluster/cluster down > /dev/null 2>&1 || true
 KUBECONFIG=$(local-cluster/cluster up | tail -1)
-export KUBECONFIG PATH="$(local-cluster/cluster bin):$PATH"
+PATH="$(local-cluster/cluster bin):$PATH"
+export KUBECONFIG PATH
 local-cluster/cluster images > /dev/null
 kubectl apply --server-side -k deploy/local > /dev/null
 kubectl -n mlws-system rollout status deployment/mlws-operator --timeout=5m > /dev/null
@@ -100,7 +101,7 @@ YAML
     rate=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/wrk.txt")
     per_request=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", c / hz * 1e6 / n}')
     echo "| $([ "$svc" = fp-on ] && echo "on (agent, data collection)" || echo off) | $start_cpu | $idle | $idle_cpu |" \
-      "$(IFS=' '; echo "${warm[*]}") | $(rss_of "$pid") | $rate | $per_request | $(ls "/proc/$pid/task" | wc -l) |"
+      "$(IFS=' '; echo "${warm[*]}") | $(rss_of "$pid") | $rate | $per_request | $(find "/proc/$pid/task" -mindepth 1 -maxdepth 1 | wc -l) |"
   done
   echo
   echo "JVM: $(tr '\0' ' ' < "/proc/$pid/cmdline")"

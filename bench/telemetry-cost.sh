@@ -8,7 +8,7 @@
 # JFR profile of the default path (agent + data collection) split by thread and by what the thread
 # was doing (bench/jfr-breakdown.py).
 # Needs: mvn -B verify (scorer.jar, the agent), wrk, python3, curl, Java 17 (jfr).
-set -euo pipefail
+source "$(dirname "$0")/../local-cluster/lib/strict.sh"
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
@@ -59,7 +59,7 @@ run() {
 }
 
 VARIANTS=(off agent agent+dc agent+dc-log)
-for round in $(seq 1 "$ROUNDS"); do
+for _ in $(seq 1 "$ROUNDS"); do
   for variant in "${VARIANTS[@]}"; do run "$variant"; done
 done > "$WORK/runs.txt"
 

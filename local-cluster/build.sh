@@ -2,7 +2,7 @@
 # Builds the pinned control-plane and node binaries into a cache folder outside the repo, once per set of pins.
 # Prints that folder as its last line. The folder's name is a hash of the pins and go.sum files, so a pin change
 # builds a new folder and an unchanged checkout reuses the old one.
-set -euo pipefail
+source "$(dirname "$0")/lib/strict.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
 cache=${MLWS_LOCAL_CLUSTER_CACHE:-$HOME/.cache/mlws-local-cluster}

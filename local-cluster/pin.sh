@@ -2,7 +2,7 @@
 # Rewrites the go.mod/go.sum of each component module from versions.env (run after changing a pin, then commit).
 # Kubernetes' own go.mod replaces every staging module by a local folder; a module that requires k8s.io/kubernetes
 # must replace each of them by the published v0.<minor>.<patch> of the same release instead.
-set -euo pipefail
+source "$(dirname "$0")/lib/strict.sh"
 cd "$(dirname "$0")"
 source ./versions.env
 staging_version="v0.${KUBERNETES_VERSION#1.}"

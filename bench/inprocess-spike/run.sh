@@ -3,7 +3,7 @@
 # one model_data_collection record each), paced at RATE per second for SECONDS, exported to a
 # capture server on 127.0.0.1; prints process CPU µs per request for each and what arrived.
 #   mvn -B verify && bench/inprocess-spike/run.sh
-set -euo pipefail
+source "$(dirname "$0")/../../local-cluster/lib/strict.sh"
 cd "$(dirname "$0")"
 RATE=${RATE:-5000}; SECONDS_=${SECONDS_:-15}
 JAR=../../scorer-image/target/scorer.jar; AGENT=../../scorer-image/target/agent/applicationinsights-agent.jar

@@ -5,7 +5,7 @@
 # azureml-ai-monitoring 1.0.0, kserve 0.21.0, mlserver 1.7.1, each with onnxruntime 1.23.2, the
 # version the mlws scorer embeds). An environment is rebuilt only when its lock file changes.
 #   bench/peers/setup.sh            # into ~/.cache/mlws/peers (MLWS_PEERS_DIR changes it)
-set -euo pipefail
+source "$(dirname "$0")/../../local-cluster/lib/strict.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${MLWS_PEERS_DIR:-$HOME/.cache/mlws/peers}
 python=$(command -v python3.11 || command -v python3)

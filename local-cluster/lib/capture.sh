@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # state, repo, bridge, ...: set by lib/settings.sh and the script that sources this
 # Sourced by cluster: a stand-in for Application Insights' ingestion endpoint, on the node's bridge so that pods
 # reach it. It is the scorer's capture server (scorer-image/target/scorer.jar), run as the cluster's component
 # "capture": stopped by `cluster down` like the rest, every envelope it receives printed to its log.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # state, repo, bridge, ...: set by lib/settings.sh and the script that sources this
 # Sourced by local-cluster/cluster: `cluster images` builds the operator and scorer images from their own
 # Dockerfiles with buildah (the files a user builds with `docker build`), on a JRE base image made from
 # Debian's packages (no registry is reachable here), and imports them into the real node's containerd.
@@ -36,7 +37,8 @@ jre_base_image() {
 
 # The pod sandbox image: Kubernetes' pause program alone in an image.
 pause_image_archive() { # bin
-  local archive="$cache/images/pause-$(sha256sum "$1/pause" | cut -c1-12).tar"
+  local archive
+  archive="$cache/images/pause-$(sha256sum "$1/pause" | cut -c1-12).tar"
   if [ ! -s "$archive" ]; then
     mkdir -p "$cache/images"
     local ctr; ctr=$(buildah_ from scratch)
@@ -93,6 +95,7 @@ forget_earlier_builds() { # module archive
 }
 
 images() { # bin
+  # shellcheck disable=SC2034 # ctr_ reads it
   local bin=$1
   for jar in operator/target/operator.jar scorer-image/target/scorer.jar; do
     [ -s "$repo/$jar" ] || { say "$jar is missing: build it first (mvn -B package -DskipTests)"; exit 1; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # state, repo, bridge, ...: set by lib/settings.sh and the script that sources this
 # Sourced by local-cluster/cluster: the real node's network, kept on this machine. A bridge of our own holds
 # the pods; the service range is routed to it, so a ClusterIP nothing answers never leaves through the host's
 # uplink; a guard in the raw table drops whatever enters from the bridge for anywhere but pods and Services.

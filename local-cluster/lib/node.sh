@@ -1,9 +1,11 @@
+# shellcheck shell=bash disable=SC2154 # state, repo, bridge, ...: set by lib/settings.sh and the script that sources this
 # Sourced by local-cluster/cluster: one real node, joined to the control plane: containerd with Debian's runc
 # and CNI plugins, the kubelet, kube-proxy (iptables mode) and kube-router's firewall (NetworkPolicy, with
 # iptables and ipset), all built from the pinned modules. The traps of
 # this kind of machine are in shared/FACTS.md ("A real node"): cgroup v1, no CAP_SYS_RESOURCE, a node IP that
 # cannot be loopback, sysctls the kubelet changes.
 
+# shellcheck disable=SC2034 # local-cluster/cluster reads it
 node_components=(containerd kubelet kube-proxy kube-router)
 
 node_kubeconfig() { # name user-cert
@@ -133,7 +135,7 @@ node_up() { # bin
   containerd_config
   say "starting containerd, then the kubelet and kube-proxy of $node_name ($bridge_ip)"
   start containerd "$bin/containerd" --config "$state/containerd/config.toml"
-  wait_for containerd "$bin/ctr --address $state/containerd/containerd.sock version" 60
+  wait_for containerd 60 "$bin/ctr" --address "$state/containerd/containerd.sock" version
   import_pause_image "$bin"
   local kubelet_port healthz_port proxy_healthz proxy_metrics
   kubelet_port=$(free_port); healthz_port=$(free_port); proxy_healthz=$(free_port); proxy_metrics=$(free_port)
@@ -143,9 +145,9 @@ node_up() { # bin
     --root-dir "$state/kubelet/root" --cert-dir "$state/kubelet/pki" --hostname-override "$node_name" \
     --node-ip "$bridge_ip" --node-labels "mlws.io/local-node=real" --v 1
   start kube-proxy "$bin/kube-proxy" --config "$state/kube-proxy/config.yaml"
-  wait_for kubelet "curl -fsS http://127.0.0.1:$healthz_port/healthz" 60
-  wait_for kube-proxy "curl -fsS http://127.0.0.1:$proxy_healthz/healthz" 60
-  wait_for kubelet "${kubectl[*]} wait --for=condition=Ready node/$node_name --timeout=2s" 90
+  wait_for kubelet 60 curl -fsS "http://127.0.0.1:$healthz_port/healthz"
+  wait_for kube-proxy 60 curl -fsS "http://127.0.0.1:$proxy_healthz/healthz"
+  wait_for kubelet 90 "${kubectl[@]}" wait --for=condition=Ready "node/$node_name" --timeout=2s
   # Admission taints a new Node not-ready; no node-lifecycle controller runs here to lift it.
   "${kubectl[@]}" taint nodes "$node_name" node.kubernetes.io/not-ready:NoSchedule- > /dev/null 2>&1 || true
   network_policy_up "$bin"
@@ -160,30 +162,36 @@ network_policy_up() { # bin
   start kube-router "$bin/kube-router" --kubeconfig "$state/kube-router.kubeconfig" \
     --hostname-override "$node_name" --run-firewall=true --run-router=false --run-service-proxy=false \
     --health-port=0 --metrics-port=0 --enable-ipv6=false --service-cluster-ip-range "$service_cidr" --v 1
-  wait_for kube-router "iptables -S FORWARD | grep -q -- '-j KUBE-ROUTER-FORWARD'" 60
+  wait_for kube-router 60 kube_router_hooked
 }
+
+kube_router_hooked() { iptables -S FORWARD | grep -q -- '-j KUBE-ROUTER-FORWARD'; }
 
 # What kube-router's firewall leaves when it stops: its chains (jumps first) and its ipsets.
 network_policy_down() {
   stop_component kube-router
-  local rule chain
-  for chain in $(iptables -t filter -S 2>/dev/null | awk '$1 == "-N" {print $2}' \
-    | grep -E '^(KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)' || true); do
-    iptables -t filter -S 2>/dev/null | { grep -E -- "-j $chain( |$)" || true; } | sed 's/^-A/-D/' \
-      | while read -r rule; do eval "iptables -t filter $rule" 2>/dev/null || true; done
-  done
-  for chain in $(iptables -t filter -S 2>/dev/null | awk '$1 == "-N" {print $2}' \
-    | grep -E '^(KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)' || true); do
-    iptables -t filter -F "$chain" 2>/dev/null || true
-  done
-  for chain in $(iptables -t filter -S 2>/dev/null | awk '$1 == "-N" {print $2}' \
-    | grep -E '^(KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)' || true); do
-    iptables -t filter -X "$chain" 2>/dev/null || true
-  done
+  remove_chains iptables filter 'KUBE-ROUTER-[^ ]+|KUBE-POD-FW-[^ ]+|KUBE-NWPLCY-[^ ]+'
   local set
   for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-SRC-|KUBE-DST-)' || true); do
     ipset destroy "$set" 2>/dev/null || true
   done
+}
+
+# Removes from one table the chains whose whole names match the extended regex, with every rule that jumps to
+# them, in one iptables-restore batch (it parses the rules' quoting itself): the jumps, then the chains' rules,
+# then the chains. What it cannot remove it names; `leftovers compare` then fails on it.
+remove_chains() { # iptables|ip6tables table regex
+  local tool=$1 table=$2 saved batch
+  saved=$({ "$tool-save" -t "$table" 2>/dev/null || true; })
+  batch=$(awk -v re="^($3)$" '
+    /^\*/ { print; next }
+    /^:/ { chain = substr($1, 2); if (chain ~ re) chains[++n] = chain; next }
+    /^-A/ { for (i = 1; i < NF; i++) if (($i == "-j" || $i == "-g") && $(i + 1) ~ re) { sub(/^-A/, "-D"); print; next } }
+    END { for (i = 1; i <= n; i++) print "-F " chains[i]
+          for (i = 1; i <= n; i++) print "-X " chains[i]
+          print "COMMIT"
+          exit n == 0 }' <<< "$saved") || return 0
+  "$tool-restore" --noflush <<< "$batch" 2>&1 | sed "s/^/local-cluster: $tool -t $table: /" >&2 || true
 }
 
 import_pause_image() { # bin
@@ -221,24 +229,19 @@ node_down() { # bin
   for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $state/containerd/containerd.sock" || true); do
     kill -KILL "$pid" 2>/dev/null || true
   done
-  [ -x "$bin/kube-proxy" ] && "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  if [ -x "$bin/kube-proxy" ]; then "$bin/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
   remove_kubelet_chains
   unmount_under "$state"
   remove_our_netns
   remove_kubepods_cgroups
 }
 
+# The kubelet's chains and kube-proxy's, where `kube-proxy --cleanup` left any (it leaves the kubelet's own).
 remove_kubelet_chains() {
-  local tool table chain
+  local tool table
   for tool in iptables ip6tables; do
     for table in filter nat mangle; do
-      for chain in KUBE-FIREWALL KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT KUBE-PROXY-CANARY KUBE-FORWARD \
-        KUBE-SERVICES KUBE-EXTERNAL-SERVICES KUBE-NODEPORTS KUBE-POSTROUTING KUBE-MARK-MASQ KUBE-MARK-DROP \
-        KUBE-PROXY-FIREWALL; do
-        { "$tool" -t "$table" -S 2>/dev/null || true; } | { grep -E -- "-j $chain( |$)" || true; } \
-          | sed 's/^-A/-D/' | while read -r rule; do eval "$tool -t $table $rule" 2>/dev/null || true; done
-        "$tool" -t "$table" -F "$chain" 2>/dev/null && "$tool" -t "$table" -X "$chain" 2>/dev/null || true
-      done
+      remove_chains "$tool" "$table" 'KUBE-FIREWALL|KUBE-KUBELET-CANARY|KUBE-IPTABLES-HINT|KUBE-PROXY-CANARY|KUBE-FORWARD|KUBE-SERVICES|KUBE-EXTERNAL-SERVICES|KUBE-NODEPORTS|KUBE-POSTROUTING|KUBE-MARK-MASQ|KUBE-MARK-DROP|KUBE-PROXY-FIREWALL'
     done
   done
 }

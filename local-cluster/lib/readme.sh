@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # state, repo, bridge, ...: set by lib/settings.sh and the script that sources this
 # Sourced by try-mlws and test-try-it: the README's try-it blocks are the script, so they cannot go stale.
 # A block is the ```sh fence right after a line `<!-- try-it: NAME -->` in README.md.
 readme_block() { # name

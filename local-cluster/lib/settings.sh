@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # its variables are for the scripts that source it
 # Sourced by every local-cluster script: where things live and the network of the real node, each settable.
 # The defaults are unusual on purpose, so that they do not collide with a Docker (docker0, 172.17/16), podman
 # or CNI (cni0, 10.88/16, 10.244/16, 10.42/16) bridge a contributor already has.

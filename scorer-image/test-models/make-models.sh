@@ -4,7 +4,7 @@
 #   scorer-image/test-models/make-models.sh --check    fail if the committed files differ from what the converters write
 #   scorer-image/test-models/make-models.sh --big OUT  write the model of about 100 MB the memory tests use (not in git)
 #   scorer-image/test-models/make-models.sh --python   print the environment's python (pandas for the tests' readers)
-set -euo pipefail
+source "$(dirname "$0")/../../local-cluster/lib/strict.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 models="$here/../src/test/resources/models"
 venv="${MLWS_CACHE:-$HOME/.cache/mlws}/test-models-venv-$(sha256sum "$here/requirements.txt" | cut -c1-12)"

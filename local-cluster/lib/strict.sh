@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# Sourced first by every script of mlws (local-cluster/, .ci/, bench/, the test models' and Azurite's scripts):
+# bash's strict mode, and no silent exit. A command that fails where the script does not test it is named on
+# stderr with its file, line and exit status; a nested script names its own line, then its caller names the
+# line that ran it. A command whose output goes to a log runs through run_logged, which prints the log's tail.
+set -eEuo pipefail
+trap 'failed_command "$?" "$LINENO" "$BASH_COMMAND"' ERR
+
+failed_command() { # status line command
+  echo "${0##*/}: failed (exit $1) at ${BASH_SOURCE[1]:-$0} line $2: $3" >&2
+}
+
+# Runs a command with its output in LOG; when it fails, names it and prints LOG's last lines, and returns its
+# status (so that the caller's strict mode stops there).
+run_logged() { # log command...
+  local log=$1 status=0
+  shift
+  "$@" > "$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "${0##*/}: failed (exit $status): $*; the last lines of $log:" >&2
+    tail -n 30 "$log" | sed 's/^/  | /' >&2
+  fi
+  return "$status"
+}
