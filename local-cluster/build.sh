@@ -14,6 +14,10 @@ binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwo
 
 complete() { for b in "${binaries[@]}"; do [ -s "$bin/$b" ] || return 1; done; }
 
+# One build of a pin set at a time (two checkouts, or CI beside a working tree, may ask at once).
+mkdir -p "$cache/bin"
+exec {build_lock}> "$cache/bin/$pins_hash.lock"
+flock "$build_lock"
 if ! complete; then
   mkdir -p "$bin.partial"
   export CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false"
@@ -70,8 +74,13 @@ if ! complete; then
   done > "$bin.partial/kwok-stages.yaml"
   for pid in "${prefetch_pids[@]}"; do wait "$pid" || true; done
   rm -rf "$bin" && mv "$bin.partial" "$bin"
-  # Other pin sets' builds are stale: keep the cache to one set of binaries (~430 MB).
-  find "$cache/bin" -mindepth 1 -maxdepth 1 ! -name "$pins_hash" -exec rm -rf {} +
 fi
+flock -u "$build_lock"
+# Each use marks its set as used. Sets of other pins (~430 MB each) go once no checkout has used them for two
+# days: another checkout on this machine, pinned or built differently (a CI clone beside a working tree), keeps
+# its set while it runs.
+touch "$bin"
+find "$cache/bin" -mindepth 1 -maxdepth 1 ! -name "$pins_hash" ! -name "$pins_hash.*" -mtime +1 \
+  -exec rm -rf {} +
 complete || { echo "local-cluster: build finished but $bin lacks a binary" >&2; exit 1; }
 echo "$bin"
