@@ -25,7 +25,7 @@ public final class ApiRefusal {
   }
 
   /** For a Warning event: the API server's message when it answered, else the root cause's. */
-  static String describe(Throwable failure) {
+  public static String describe(Throwable failure) {
     Optional<KubernetesClientException> answered = find(failure, code -> code > 0);
     if (answered.isPresent()) {
       return serverMessage(answered.get());

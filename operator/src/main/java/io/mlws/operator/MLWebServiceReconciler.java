@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.auth.ScoringKeysSecret;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.dependent.AutoscalingRequested;
 import io.mlws.operator.dependent.ForeignObjects;
 import io.mlws.operator.dependent.NetworkPolicyRequested;
@@ -33,6 +34,7 @@ import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.dependent.SeveralReplicasPossible;
 import io.mlws.operator.settings.SettingsConfirmation;
 import io.mlws.operator.settings.SettingsReport;
+import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.status.Blocker;
 import io.mlws.operator.status.ObservedStatus;
 import io.mlws.operator.status.SettingsCondition;
@@ -114,7 +116,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     Optional<Blocker> blocker = invalidSpec(mlws).or(() -> objectInTheWay(mlws, plan, context));
     WorkflowReconcileResult applied = WorkflowReconcileResult.EMPTY;
     if (blocker.isEmpty()) {
-      if (plan.spec().keysRequired()) {
+      if (plan.spec().callers().keysRequired()) {
         // Before the Deployment: pods mount the Secret and would wait for it.
         keys.ensure(context.getClient(), mlws);
       }
@@ -190,7 +192,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     if (plan.spec().maxReplicas() >= 2) {
       wanted.add(budget);
     }
-    if (plan.spec().networkPolicyFrom().isPresent()) {
+    if (plan.spec().callers().networkPolicyFrom().isPresent()) {
       wanted.add(networkPolicy);
     }
     return ForeignObjects.inTheWay(mlws, wanted, context)

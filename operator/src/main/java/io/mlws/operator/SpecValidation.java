@@ -11,6 +11,8 @@ import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.api.v1alpha1.StorageCredential;
 import io.mlws.api.v1alpha1.StorageCredentialType;
+import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.spec.ResolvedSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.deploy.Kstatus;
 import io.mlws.operator.status.StatusConditions;
 import java.nio.file.Files;

@@ -10,12 +10,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.dependent.ScorerAutoscaler;
 import io.mlws.operator.dependent.ScorerConfigMap;
 import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.dependent.ScorerDisruptionBudget;
 import io.mlws.operator.dependent.ScorerNetworkPolicy;
 import io.mlws.operator.dependent.ScorerService;
+import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.telemetry.KeyNamesOnlySecretStore;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.io.IOException;
@@ -84,7 +86,8 @@ class DesiredStateTest {
     if (spec.maxReplicas() >= 2) {
       objects.put("pdb", ScorerDisruptionBudget.desired(spec.name(), spec.namespace()));
     }
-    spec.networkPolicyFrom()
+    spec.callers()
+        .networkPolicyFrom()
         .ifPresent(
             from ->
                 objects.put(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mlws.api.v1alpha1.AppInsightsState;
+import io.mlws.operator.config.OperatorConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -16,6 +16,7 @@ import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.api.v1alpha1.DataCollectionState;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.cluster.AuditLog;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.deploy.GitOpsHealthTest;
 import io.mlws.operator.deploy.Kstatus;
@@ -460,7 +461,7 @@ class MLWebServiceOperatorIT {
             io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                 io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE),
             "{\"spec\":{\"replicas\":7,\"template\":{\"spec\":{\"containers\":[{\"name\":\""
-                + io.mlws.operator.dependent.ScorerNames.CONTAINER
+                + io.mlws.operator.spec.ScorerNames.CONTAINER
                 + "\",\"image\":\"attacker/image:latest\"}]}}}}");
 
     await()

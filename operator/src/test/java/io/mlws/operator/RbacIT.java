@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.operator.cluster.AuditLog;
 import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.status.StatusConditions;
 import java.time.Duration;
 import java.util.Map;

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.status.StatusConditions;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * reaches the pod only through secretKeyRef; the operator's own settings win; scaling to zero says
  * what it means; status.url uses the configured cluster domain.
  */
-class PodSettingsIT {
+class ScorerPodSpecIT {
   static OperatorHarness harness;
 
   @BeforeAll

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.status.StatusConditions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mlws.operator.cluster.AuditLog;
 import io.mlws.operator.cluster.FaultProxy;
 import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.process.MlwsOperator;
 import io.mlws.operator.status.StatusConditions;
 import java.time.Duration;
 import java.util.List;

@@ -9,6 +9,8 @@ import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.api.v1alpha1.DataCollectionState;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.SecretKeyReference;
+import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.Map;
 import java.util.Optional;

@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
  * to become telemetry (data collection, captured stdout and stderr) print nothing.
  */
 final class ConsoleLogging {
+  /** A logger that reaches Application Insights as ExceptionData but never the console. */
+  static final String TELEMETRY_ONLY_EXCEPTIONS = "mlws.exceptions";
+
   /** Loggers whose records the agent turns into traces but which must not reach the console. */
   static final String[] TELEMETRY_ONLY = {
-    "mlws.data_collection", "stdout", "stderr", ScorerMain.TELEMETRY_ONLY_EXCEPTIONS
+    "mlws.data_collection", "stdout", "stderr", TELEMETRY_ONLY_EXCEPTIONS
   };
 
   private ConsoleLogging() {}

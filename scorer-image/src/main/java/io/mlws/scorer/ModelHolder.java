@@ -1,7 +1,7 @@
 package io.mlws.scorer;
 
-import io.mlws.scorer.http.ApiError;
 import io.mlws.scorer.model.OnnxModel;
+import io.mlws.scorer.protocol.ApiError;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The model once it is loaded: until then the scorer is alive but not ready. */

@@ -1,8 +1,8 @@
 package io.mlws.scorer;
 
 import io.mlws.scorer.collect.StorageDestination;
+import io.mlws.scorer.model.DownloadCredential;
 import io.mlws.scorer.model.DownloadLimits;
-import io.mlws.scorer.model.ModelCredential;
 import io.mlws.scorer.model.ModelKindDecision;
 import io.mlws.scorer.model.entra.WorkloadIdentity;
 import java.net.InetAddress;
@@ -22,7 +22,7 @@ import java.util.OptionalLong;
 public record ScorerConfig(
     String modelUri,
     Optional<String> modelSha256,
-    ModelCredential modelCredential,
+    DownloadCredential modelCredential,
     DownloadLimits download,
     Path modelDir,
     int port,
@@ -116,11 +116,11 @@ public record ScorerConfig(
         StorageDestination.fromEnvironment(env));
   }
 
-  private static ModelCredential modelCredential(Map<String, String> env) {
+  private static DownloadCredential modelCredential(Map<String, String> env) {
     if (bool(env, "MLWS_MODEL_WORKLOAD_IDENTITY", false)) {
-      return ModelCredential.of(WorkloadIdentity.fromEnvironment(env));
+      return DownloadCredential.of(WorkloadIdentity.fromEnvironment(env));
     }
-    return new ModelCredential(
+    return new DownloadCredential(
         Optional.ofNullable(value(env, "MLWS_MODEL_AUTHORIZATION")),
         Optional.ofNullable(value(env, "MLWS_MODEL_SAS_TOKEN")));
   }

@@ -2,13 +2,13 @@ package io.mlws.scorer;
 
 import io.mlws.scorer.auth.KeyCheck;
 import io.mlws.scorer.auth.ScoringKeys;
+import io.mlws.scorer.collect.DataCollector;
 import io.mlws.scorer.http.BusyAnswer;
 import io.mlws.scorer.http.ConnectionDrain;
 import io.mlws.scorer.http.JsonErrors;
 import io.mlws.scorer.http.ScorerHandler;
 import io.mlws.scorer.metrics.RequestMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
-import io.mlws.scorer.telemetry.DataCollector;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;

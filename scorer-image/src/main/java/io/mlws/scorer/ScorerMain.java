@@ -1,5 +1,6 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.collect.DataCollector;
 import io.mlws.scorer.collect.StorageSink;
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
@@ -7,7 +8,6 @@ import io.mlws.scorer.model.UnservableModel;
 import io.mlws.scorer.settings.AppliedSettings;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.settings.SettingsFile;
-import io.mlws.scorer.telemetry.DataCollector;
 import io.mlws.scorer.telemetry.IngestionCheck;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import io.mlws.scorer.telemetry.TraceBridge;
@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScorerMain {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerMain.class);
-
-  /** A logger that reaches Application Insights as ExceptionData but never the console. */
-  static final String TELEMETRY_ONLY_EXCEPTIONS = "mlws.exceptions";
 
   private ScorerMain() {}
 
@@ -92,7 +89,8 @@ public final class ScorerMain {
     } catch (Exception e) {
       // One line in the pod's log; the whole exception to telemetry only.
       LOG.error("cannot serve the model: {}", oneLine(e));
-      LoggerFactory.getLogger(TELEMETRY_ONLY_EXCEPTIONS).error("cannot serve the model", e);
+      LoggerFactory.getLogger(ConsoleLogging.TELEMETRY_ONLY_EXCEPTIONS)
+          .error("cannot serve the model", e);
       server.stop();
       System.exit(1);
     }

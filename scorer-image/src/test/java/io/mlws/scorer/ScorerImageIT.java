@@ -53,7 +53,8 @@ class ScorerImageIT {
 
   private static String operatorDefaultAgentPath() throws Exception {
     String source =
-        Files.readString(Path.of("../operator/src/main/java/io/mlws/operator/OperatorConfig.java"));
+        Files.readString(
+            Path.of("../operator/src/main/java/io/mlws/operator/config/OperatorConfig.java"));
     Matcher matcher = Pattern.compile("DEFAULT_AGENT_PATH\\s*=\\s*\"([^\"]+)\"").matcher(source);
     assertThat(matcher.find()).isTrue();
     return matcher.group(1);

@@ -36,7 +36,7 @@ public class MLWebServiceSpec {
       "Scorer pod settings: service account, image pull secrets, node selection, tolerations,"
           + " affinity, topology spread, priority class, extra environment variables, pod"
           + " annotations and labels, and how a pod ends (pre-stop pause, grace period).")
-  private PodSettings pod;
+  private ScorerPodSpec pod;
 
   @Min(0)
   @JsonPropertyDescription(
@@ -69,13 +69,13 @@ public class MLWebServiceSpec {
           + " Unset: no NetworkPolicy (anyone who reaches the Service). Enforced only where the"
           + " cluster runs a NetworkPolicy engine (on AKS: Azure Network Policy Manager, Calico or"
           + " Cilium).")
-  private NetworkPolicySettings networkPolicy;
+  private NetworkPolicySpec networkPolicy;
 
-  public NetworkPolicySettings getNetworkPolicy() {
+  public NetworkPolicySpec getNetworkPolicy() {
     return networkPolicy;
   }
 
-  public void setNetworkPolicy(NetworkPolicySettings networkPolicy) {
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
     this.networkPolicy = networkPolicy;
   }
 
@@ -111,11 +111,11 @@ public class MLWebServiceSpec {
     this.resources = resources;
   }
 
-  public PodSettings getPod() {
+  public ScorerPodSpec getPod() {
     return pod;
   }
 
-  public void setPod(PodSettings pod) {
+  public void setPod(ScorerPodSpec pod) {
     this.pod = pod;
   }
 

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.List;
 
 /** Which callers the cluster's network lets reach the scoring port, as a NetworkPolicy says it. */
-public class NetworkPolicySettings {
+public class NetworkPolicySpec {
   @Required
   @Size(min = 1, max = 32)
   @ValidationRule(

@@ -29,7 +29,7 @@ import java.util.Map;
     message =
         "terminationGracePeriodSeconds must exceed preStopPauseSeconds: the pod is killed when"
             + " the grace period ends, and it must still drain its requests after the pause")
-public class PodSettings {
+public class ScorerPodSpec {
   @Size(max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription(

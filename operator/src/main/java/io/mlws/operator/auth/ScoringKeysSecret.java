@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.mlws.api.v1alpha1.AuthSpec;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.dependent.ScorerNames;
+import io.mlws.operator.spec.ScorerNames;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;

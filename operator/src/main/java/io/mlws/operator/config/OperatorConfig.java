@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.config;
 
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.mlws.operator.ResolvedSpec;
-import io.mlws.operator.ResolvedSpec.CollectStorage;
+import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.spec.ResolvedSpec.CollectStorage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -37,7 +37,8 @@ final class CollectedDataStorage {
 
   static List<EnvVar> env(ResolvedSpec spec) {
     List<EnvVar> env = new ArrayList<>();
-    spec.collectStorage()
+    spec.dataCollection()
+        .storage()
         .ifPresent(
             storage -> {
               env.add(literal(URL_ENV, storage.containerUrl()));
@@ -46,7 +47,7 @@ final class CollectedDataStorage {
                   .ifPresentOrElse(
                       sas ->
                           env.add(
-                              PodTemplateSettings.fromSecret(
+                              PodTemplateMerge.fromSecret(
                                   SAS_TOKEN_ENV, sas.secretName(), sas.key())),
                       () -> env.add(literal(WORKLOAD_IDENTITY_ENV, "true")));
               env.add(literal(BUFFER_DIR_ENV, BUFFER_DIR));
@@ -64,7 +65,8 @@ final class CollectedDataStorage {
   }
 
   static Optional<Volume> volume(ResolvedSpec spec) {
-    return spec.collectStorage()
+    return spec.dataCollection()
+        .storage()
         .map(
             storage ->
                 new VolumeBuilder()
@@ -77,7 +79,7 @@ final class CollectedDataStorage {
 
   /** Whether the pod needs the workload identity webhook for the container. */
   static boolean workloadIdentity(ResolvedSpec spec) {
-    return spec.collectStorage().filter(s -> s.sasToken().isEmpty()).isPresent();
+    return spec.dataCollection().storage().filter(s -> s.sasToken().isEmpty()).isPresent();
   }
 
   private static EnvVar literal(String name, String value) {

@@ -13,6 +13,6 @@ public class NetworkPolicyRequested implements Condition<NetworkPolicy, MLWebSer
       DependentResource<NetworkPolicy, MLWebService> dependent,
       MLWebService mlws,
       Context<MLWebService> context) {
-    return ScorerPlan.of(context).spec().networkPolicyFrom().isPresent();
+    return ScorerPlan.of(context).spec().callers().networkPolicyFrom().isPresent();
   }
 }

@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.EnvVarSourceBuilder;
 import io.mlws.api.v1alpha1.EnvVariable;
 import io.mlws.api.v1alpha1.ModelCredentialType;
-import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.spec.ScorerNames;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * value wins (selector labels, its own variables), so a pod setting can never unhook a pod from its
  * Deployment or switch telemetry.
  */
-final class PodTemplateSettings {
+final class PodTemplateMerge {
   /** The scorer reads these; the value only ever arrives through secretKeyRef. */
   static final String AUTHORIZATION_ENV = "MLWS_MODEL_AUTHORIZATION";
 
@@ -30,14 +31,17 @@ final class PodTemplateSettings {
   /** The label the AKS workload identity webhook admits pods by (it injects only into these). */
   static final String WORKLOAD_IDENTITY_LABEL = "azure.workload.identity/use";
 
-  private PodTemplateSettings() {}
+  private PodTemplateMerge() {}
 
   static Map<String, String> labels(ResolvedSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (spec.pod().getLabels() != null) {
       labels.putAll(spec.pod().getLabels());
     }
-    if (spec.modelCredential().filter(ResolvedSpec.ResolvedCredential::workloadIdentity).isPresent()
+    if (spec.model()
+            .credential()
+            .filter(ResolvedSpec.ResolvedCredential::workloadIdentity)
+            .isPresent()
         || CollectedDataStorage.workloadIdentity(spec)) {
       labels.put(WORKLOAD_IDENTITY_LABEL, "true");
     }
@@ -102,7 +106,7 @@ final class PodTemplateSettings {
     }
     return spec.pod().getEnv().stream()
         .filter(e -> !reserved(e.getName()))
-        .map(PodTemplateSettings::envVar)
+        .map(PodTemplateMerge::envVar)
         .toList();
   }
 

@@ -3,8 +3,9 @@ package io.mlws.operator.dependent;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.mlws.api.v1alpha1.AutoscalingSpec;
-import io.mlws.operator.ResolvedSpec;
-import io.mlws.operator.ResolvedSpec.ResolvedAutoscaling;
+import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.spec.ResolvedSpec.ResolvedAutoscaling;
+import io.mlws.operator.spec.ScorerNames;
 
 /** Scales the scorer on CPU when spec.autoscaling is set; the Deployment then omits replicas. */
 public class ScorerAutoscaler extends ScorerObject<HorizontalPodAutoscaler> {

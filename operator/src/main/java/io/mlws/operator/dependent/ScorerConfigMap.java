@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.spec.ScorerNames;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,16 +47,16 @@ public class ScorerConfigMap extends ScorerObject<ConfigMap> {
    */
   static String settingsJson(ResolvedSpec spec) {
     Map<String, Object> model = new LinkedHashMap<>();
-    model.put("name", spec.modelName());
-    model.put("version", spec.modelVersion());
+    model.put("name", spec.model().name());
+    model.put("version", spec.model().version());
     Map<String, Object> service = new LinkedHashMap<>();
     service.put("name", spec.name());
     service.put("namespace", spec.namespace());
     Map<String, Object> dataCollection = new LinkedHashMap<>();
-    dataCollection.put("enabled", spec.dataCollectionRequested());
-    dataCollection.put("samplingPercentage", spec.dataCollectionSamplingPercentage());
-    dataCollection.put("maxPayloadChars", spec.maxPayloadChars());
-    dataCollection.put("redactFields", spec.redactFields());
+    dataCollection.put("enabled", spec.dataCollection().requested());
+    dataCollection.put("samplingPercentage", spec.dataCollection().samplingPercentage());
+    dataCollection.put("maxPayloadChars", spec.dataCollection().maxPayloadChars());
+    dataCollection.put("redactFields", spec.dataCollection().redactFields());
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("model", model);
     settings.put("service", service);

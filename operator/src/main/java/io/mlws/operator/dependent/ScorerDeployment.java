@@ -17,10 +17,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
-import io.mlws.operator.OperatorConfig;
-import io.mlws.operator.ResolvedSpec;
 import io.mlws.operator.auth.ScoringKeysSecret;
-import io.mlws.operator.telemetry.EntraIdIngestion;
+import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.spec.EntraIdIngestion;
+import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.spec.ScorerHeap;
+import io.mlws.operator.spec.ScorerNames;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +74,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .endStrategy()
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(PodTemplateSettings.labels(spec))
-        .withAnnotations(PodTemplateSettings.annotations(spec, telemetry))
+        .withLabels(PodTemplateMerge.labels(spec))
+        .withAnnotations(PodTemplateMerge.annotations(spec, telemetry))
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(spec.pod().getServiceAccountName())
@@ -146,20 +148,21 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
   private static List<EnvVar> env(
       ResolvedSpec spec, TelemetryPlan telemetry, OperatorConfig config, ScorerShutdown shutdown) {
     List<EnvVar> env = new ArrayList<>();
-    env.add(literal("MLWS_MODEL_URI", modelUriInPod(spec.modelUri())));
-    spec.modelSha256().ifPresent(sha -> env.add(literal("MLWS_MODEL_SHA256", sha)));
-    spec.modelCredential()
-        .ifPresent(credential -> env.add(PodTemplateSettings.credential(credential)));
+    env.add(literal("MLWS_MODEL_URI", modelUriInPod(spec.model().uri())));
+    spec.model().sha256().ifPresent(sha -> env.add(literal("MLWS_MODEL_SHA256", sha)));
+    spec.model()
+        .credential()
+        .ifPresent(credential -> env.add(PodTemplateMerge.credential(credential)));
     env.add(literal("MLWS_MODEL_DIR", MODEL_DIR));
-    if (spec.modelUri().startsWith("http")) {
+    if (spec.model().uri().startsWith("http")) {
       env.add(
           literal(
               "MLWS_MODEL_DOWNLOAD_TIMEOUT_SECONDS",
-              String.valueOf(spec.modelDownload().timeoutSeconds())));
+              String.valueOf(spec.model().download().timeoutSeconds())));
       env.add(
           literal(
               "MLWS_MODEL_MAX_BYTES",
-              Quantity.getAmountInBytes(spec.modelDownload().volumeSizeLimit())
+              Quantity.getAmountInBytes(spec.model().download().volumeSizeLimit())
                   .toBigInteger()
                   .toString()));
     }
@@ -169,7 +172,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     ScorerHeap.maxHeapOption(spec.resources())
         .ifPresent(heap -> env.add(literal("JDK_JAVA_OPTIONS", heap)));
     env.add(literal("MLWS_CONFIG", ScorerNames.SETTINGS_DIR + "/" + ScorerNames.SETTINGS_FILE));
-    if (spec.keysRequired()) {
+    if (spec.callers().keysRequired()) {
       env.add(literal("MLWS_KEYS_DIR", ScorerNames.KEYS_DIR));
     }
     env.add(
@@ -188,18 +191,19 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
       SecretKeyReference secret = telemetry.secret().orElseThrow();
       env.add(literal("JAVA_TOOL_OPTIONS", "-javaagent:" + config.agentPath()));
       env.add(
-          PodTemplateSettings.fromSecret(
+          PodTemplateMerge.fromSecret(
               "APPLICATIONINSIGHTS_CONNECTION_STRING", secret.getName(), secret.getKey()));
-      env.add(literal("APPLICATIONINSIGHTS_ROLE_NAME", spec.roleName()));
+      env.add(literal("APPLICATIONINSIGHTS_ROLE_NAME", spec.appInsights().roleName()));
       env.add(
           literal(
               "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
-              formatPercentage(spec.appInsightsSamplingPercentage())));
-      spec.appInsightsAuthenticationString()
+              formatPercentage(spec.appInsights().samplingPercentage())));
+      spec.appInsights()
+          .authenticationString()
           .ifPresent(auth -> env.add(literal(EntraIdIngestion.VARIABLE, auth)));
     }
     env.addAll(CollectedDataStorage.env(spec));
-    env.addAll(PodTemplateSettings.userEnv(spec));
+    env.addAll(PodTemplateMerge.userEnv(spec));
     return env;
   }
 
@@ -228,7 +232,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
             .withSizeLimit(new Quantity("512Mi"))
             .endEmptyDir()
             .build());
-    if (spec.keysRequired()) {
+    if (spec.callers().keysRequired()) {
       volumes.add(
           new VolumeBuilder()
               .withName("keys")
@@ -237,8 +241,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
               .endSecret()
               .build());
     }
-    if (spec.modelUri().startsWith("pvc://")) {
-      String claim = spec.modelUri().substring("pvc://".length()).split("/", 2)[0];
+    if (spec.model().uri().startsWith("pvc://")) {
+      String claim = spec.model().uri().substring("pvc://".length()).split("/", 2)[0];
       volumes.add(
           new VolumeBuilder()
               .withName("model")
@@ -247,12 +251,12 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
               .withReadOnly(true)
               .endPersistentVolumeClaim()
               .build());
-    } else if (spec.modelUri().startsWith("http")) {
+    } else if (spec.model().uri().startsWith("http")) {
       volumes.add(
           new VolumeBuilder()
               .withName("model")
               .withNewEmptyDir()
-              .withSizeLimit(spec.modelDownload().volumeSizeLimit())
+              .withSizeLimit(spec.model().download().volumeSizeLimit())
               .endEmptyDir()
               .build());
     }
@@ -264,12 +268,12 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount("settings", ScorerNames.SETTINGS_DIR, true));
     mounts.add(mount("tmp", "/tmp", false));
-    if (spec.keysRequired()) {
+    if (spec.callers().keysRequired()) {
       mounts.add(mount("keys", ScorerNames.KEYS_DIR, true));
     }
-    if (spec.modelUri().startsWith("pvc://")) {
+    if (spec.model().uri().startsWith("pvc://")) {
       mounts.add(mount("model", PVC_MOUNT, true));
-    } else if (spec.modelUri().startsWith("http")) {
+    } else if (spec.model().uri().startsWith("http")) {
       mounts.add(mount("model", MODEL_DIR, false));
     }
     CollectedDataStorage.volume(spec)
@@ -295,7 +299,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
    * load; a model in the image or on a claim only the time to load.
    */
   static int startupProbeFailures(ResolvedSpec spec) {
-    int download = spec.modelUri().startsWith("http") ? spec.modelDownload().timeoutSeconds() : 0;
+    int download =
+        spec.model().uri().startsWith("http") ? spec.model().download().timeoutSeconds() : 0;
     return (download + SpecDefaults.MODEL_LOAD_SECONDS + 1) / 2;
   }
 

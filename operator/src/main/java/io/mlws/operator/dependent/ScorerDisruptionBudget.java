@@ -3,6 +3,7 @@ package io.mlws.operator.dependent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.mlws.operator.spec.ScorerNames;
 
 /**
  * Keeps voluntary disruptions (node drains) to one scorer pod at a time. maxUnavailable rather than

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.mlws.operator.spec.ScorerNames;
 import java.util.List;
 
 /**
@@ -26,7 +27,9 @@ public class ScorerNetworkPolicy extends ScorerObject<NetworkPolicy> {
   @Override
   protected NetworkPolicy desired(ScorerPlan plan) {
     return desired(
-        plan.spec().name(), plan.spec().namespace(), plan.spec().networkPolicyFrom().orElseThrow());
+        plan.spec().name(),
+        plan.spec().namespace(),
+        plan.spec().callers().networkPolicyFrom().orElseThrow());
   }
 
   public static NetworkPolicy desired(String name, String namespace, List<NetworkPolicyPeer> from) {

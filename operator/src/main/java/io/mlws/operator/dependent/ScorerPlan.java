@@ -2,8 +2,8 @@ package io.mlws.operator.dependent;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.OperatorConfig;
-import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.telemetry.TelemetryPlan;
 
 /**

@@ -3,6 +3,7 @@ package io.mlws.operator.dependent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.mlws.operator.spec.ScorerNames;
 
 /** The stable in-cluster address of the scorer pods: http://NAME.NAMESPACE.svc/score. */
 public class ScorerService extends ScorerObject<Service> {

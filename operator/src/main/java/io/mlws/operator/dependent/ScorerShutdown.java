@@ -1,6 +1,6 @@
 package io.mlws.operator.dependent;
 
-import io.mlws.api.v1alpha1.PodSettings;
+import io.mlws.api.v1alpha1.ScorerPodSpec;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import java.util.Objects;
 
@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 record ScorerShutdown(int pauseSeconds, long gracePeriodSeconds, int drainSeconds) {
 
-  static ScorerShutdown of(PodSettings pod) {
+  static ScorerShutdown of(ScorerPodSpec pod) {
     int pause =
         Objects.requireNonNullElse(
             pod.getPreStopPauseSeconds(),

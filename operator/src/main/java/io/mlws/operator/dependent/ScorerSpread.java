@@ -3,7 +3,8 @@ package io.mlws.operator.dependent;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
-import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.spec.ScorerNames;
 import java.util.List;
 
 /**

@@ -1,9 +1,10 @@
-package io.mlws.operator;
+package io.mlws.operator.process;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mlws.operator.ApiRefusal;
 import java.util.Optional;
 
 /**

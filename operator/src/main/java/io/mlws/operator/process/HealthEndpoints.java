@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.process;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

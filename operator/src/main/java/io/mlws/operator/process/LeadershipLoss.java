@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.process;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import org.slf4j.Logger;

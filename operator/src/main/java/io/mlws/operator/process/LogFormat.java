@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.process;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.process;
 
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;

@@ -1,10 +1,12 @@
-package io.mlws.operator;
+package io.mlws.operator.process;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlws.operator.ApiRefusal;
+import io.mlws.operator.config.OperatorConfig;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.process;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -6,7 +6,10 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mlws.operator.EventPublisher;
+import io.mlws.operator.MLWebServiceReconciler;
 import io.mlws.operator.auth.RotationAsked;
+import io.mlws.operator.config.OperatorConfig;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -26,7 +29,7 @@ public final class OperatorWiring {
    * With another retry than the reconciler's {@code @GradualRetry}: tests that count attempts need
    * not wait out the production backoff.
    */
-  static MlwsOperator build(
+  public static MlwsOperator build(
       KubernetesClient client, OperatorConfig config, MeterRegistry meters, Optional<Retry> retry) {
     LeadershipLoss leadership = new LeadershipLoss();
     Operator operator =

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.Sha256;
-import io.mlws.operator.dependent.ScorerNames;
+import io.mlws.operator.spec.ScorerNames;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.mlws.operator.telemetry;
+package io.mlws.operator.spec;
 
 import io.mlws.api.v1alpha1.EntraIdAuthentication;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.spec;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -16,15 +16,14 @@ import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelCredential;
 import io.mlws.api.v1alpha1.ModelCredentialType;
 import io.mlws.api.v1alpha1.ModelSpec;
-import io.mlws.api.v1alpha1.NetworkPolicySettings;
-import io.mlws.api.v1alpha1.PodSettings;
+import io.mlws.api.v1alpha1.NetworkPolicySpec;
 import io.mlws.api.v1alpha1.SamplingPercentage;
+import io.mlws.api.v1alpha1.ScorerPodSpec;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.api.v1alpha1.StorageCredential;
 import io.mlws.api.v1alpha1.StorageCredentialType;
-import io.mlws.operator.dependent.ScorerHeap;
-import io.mlws.operator.telemetry.EntraIdIngestion;
+import io.mlws.operator.config.OperatorConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,35 +33,51 @@ import java.util.TreeMap;
 /**
  * An MLWebService with every default filled in from {@link SpecDefaults} (the constants the CRD's
  * defaults are generated from), so that desired state never depends on whether the API server
- * applied the schema defaults (objects built in tests have none).
+ * applied the schema defaults (objects built in tests have none). Its parts follow the spec's
+ * sections: the model, Application Insights, data collection, and who may call.
  */
 public record ResolvedSpec(
     String name,
     String namespace,
-    String modelUri,
-    Optional<String> modelSha256,
-    String modelName,
-    String modelVersion,
-    Optional<ResolvedCredential> modelCredential,
-    ModelDownload modelDownload,
+    Model model,
     String image,
     Optional<Integer> replicas,
     Optional<ResolvedAutoscaling> autoscaling,
-    boolean appInsightsRequested,
-    Optional<SecretKeyReference> connectionStringSecret,
-    double appInsightsSamplingPercentage,
-    Optional<String> appInsightsAuthenticationString,
-    String roleName,
-    boolean dataCollectionRequested,
-    double dataCollectionSamplingPercentage,
-    int maxPayloadChars,
-    List<String> redactFields,
-    Optional<CollectStorage> collectStorage,
+    AppInsights appInsights,
+    DataCollection dataCollection,
     ResourceRequirements resources,
-    PodSettings pod,
+    ScorerPodSpec pod,
     String clusterDomain,
-    boolean keysRequired,
-    Optional<List<NetworkPolicyPeer>> networkPolicyFrom) {
+    Callers callers) {
+
+  /** spec.model: where the model is, how it is checked, named, fetched and downloaded. */
+  public record Model(
+      String uri,
+      Optional<String> sha256,
+      String name,
+      String version,
+      Optional<ResolvedCredential> credential,
+      ModelDownload download) {}
+
+  /** spec.appInsights: whether telemetry is asked for, where it goes, how much, as whom. */
+  public record AppInsights(
+      boolean requested,
+      Optional<SecretKeyReference> connectionStringSecret,
+      double samplingPercentage,
+      Optional<String> authenticationString,
+      String roleName) {}
+
+  /** spec.dataCollection: whether inputs and predictions are collected, how much, and where. */
+  public record DataCollection(
+      boolean requested,
+      double samplingPercentage,
+      int maxPayloadChars,
+      List<String> redactFields,
+      Optional<CollectStorage> storage) {}
+
+  /** spec.auth and spec.networkPolicy: whether a key is required, and who may connect. */
+  public record Callers(
+      boolean keysRequired, Optional<List<NetworkPolicyPeer>> networkPolicyFrom) {}
 
   /** HPA bounds and target with their defaults applied. */
   public record ResolvedAutoscaling(int minReplicas, int maxReplicas, int targetCpuPercent) {}
@@ -93,16 +108,40 @@ public record ResolvedSpec(
   public static ResolvedSpec of(MLWebService mlws, OperatorConfig config) {
     String name = mlws.getMetadata().getName();
     MLWebServiceSpec spec = Objects.requireNonNullElseGet(mlws.getSpec(), MLWebServiceSpec::new);
-    ModelSpec model = Objects.requireNonNullElseGet(spec.getModel(), ModelSpec::new);
-    AppInsightsSpec insights =
-        Objects.requireNonNullElseGet(spec.getAppInsights(), AppInsightsSpec::new);
-    DataCollectionSpec collection =
-        Objects.requireNonNullElseGet(spec.getDataCollection(), DataCollectionSpec::new);
     Optional<ResolvedAutoscaling> autoscaling =
         Optional.ofNullable(spec.getAutoscaling()).map(ResolvedSpec::autoscaling);
     return new ResolvedSpec(
         name,
         mlws.getMetadata().getNamespace(),
+        model(Objects.requireNonNullElseGet(spec.getModel(), ModelSpec::new), name),
+        Objects.requireNonNullElse(spec.getImage(), config.scorerImage()),
+        autoscaling.isPresent()
+            ? Optional.empty()
+            : Optional.of(
+                Objects.requireNonNullElse(
+                    spec.getReplicas(), SpecDefaults.integer(SpecDefaults.REPLICAS))),
+        autoscaling,
+        appInsights(
+            Objects.requireNonNullElseGet(spec.getAppInsights(), AppInsightsSpec::new),
+            name,
+            config),
+        dataCollection(
+            Objects.requireNonNullElseGet(spec.getDataCollection(), DataCollectionSpec::new)),
+        resources(spec),
+        Objects.requireNonNullElseGet(spec.getPod(), ScorerPodSpec::new),
+        config.clusterDomain(),
+        new Callers(
+            Optional.ofNullable(spec.getAuth())
+                    .map(AuthSpec::getMode)
+                    .orElse(AuthMode.valueOf(SpecDefaults.AUTH_MODE))
+                == AuthMode.Keys,
+            Optional.ofNullable(spec.getNetworkPolicy())
+                .map(NetworkPolicySpec::getFrom)
+                .map(List::copyOf)));
+  }
+
+  private static Model model(ModelSpec model, String name) {
+    return new Model(
         model.getUri(),
         Optional.ofNullable(model.getSha256()).map(String::toLowerCase),
         Objects.requireNonNullElse(model.getName(), name),
@@ -114,14 +153,12 @@ public record ResolvedSpec(
                 SpecDefaults.integer(SpecDefaults.MODEL_DOWNLOAD_TIMEOUT_SECONDS)),
             new Quantity(
                 Objects.requireNonNullElse(
-                    model.getVolumeSizeLimit(), SpecDefaults.MODEL_VOLUME_SIZE_LIMIT))),
-        Objects.requireNonNullElse(spec.getImage(), config.scorerImage()),
-        autoscaling.isPresent()
-            ? Optional.empty()
-            : Optional.of(
-                Objects.requireNonNullElse(
-                    spec.getReplicas(), SpecDefaults.integer(SpecDefaults.REPLICAS))),
-        autoscaling,
+                    model.getVolumeSizeLimit(), SpecDefaults.MODEL_VOLUME_SIZE_LIMIT))));
+  }
+
+  private static AppInsights appInsights(
+      AppInsightsSpec insights, String name, OperatorConfig config) {
+    return new AppInsights(
         Objects.requireNonNullElse(
             insights.getEnabled(), SpecDefaults.bool(SpecDefaults.APP_INSIGHTS_ENABLED)),
         Optional.ofNullable(insights.getConnectionStringSecretRef())
@@ -129,24 +166,18 @@ public record ResolvedSpec(
             .or(config::defaultAppInsightsSecret),
         samplingPercentage(insights.getSamplingPercentage()),
         EntraIdIngestion.authenticationString(Optional.ofNullable(insights.getEntraId())),
-        Objects.requireNonNullElse(insights.getRoleName(), name),
+        Objects.requireNonNullElse(insights.getRoleName(), name));
+  }
+
+  private static DataCollection dataCollection(DataCollectionSpec collection) {
+    return new DataCollection(
         Objects.requireNonNullElse(
             collection.getEnabled(), SpecDefaults.bool(SpecDefaults.DATA_COLLECTION_ENABLED)),
         samplingPercentage(collection.getSamplingPercentage()),
         Objects.requireNonNullElse(
             collection.getMaxPayloadChars(), SpecDefaults.integer(SpecDefaults.MAX_PAYLOAD_CHARS)),
         List.copyOf(Objects.requireNonNullElse(collection.getRedactFields(), List.of())),
-        Optional.ofNullable(collection.getStorage()).map(ResolvedSpec::collectStorage),
-        resources(spec),
-        Objects.requireNonNullElseGet(spec.getPod(), PodSettings::new),
-        config.clusterDomain(),
-        Optional.ofNullable(spec.getAuth())
-                .map(AuthSpec::getMode)
-                .orElse(AuthMode.valueOf(SpecDefaults.AUTH_MODE))
-            == AuthMode.Keys,
-        Optional.ofNullable(spec.getNetworkPolicy())
-            .map(NetworkPolicySettings::getFrom)
-            .map(List::copyOf));
+        Optional.ofNullable(collection.getStorage()).map(ResolvedSpec::collectStorage));
   }
 
   /** A connection-string key as written, or the default key. */

@@ -1,4 +1,4 @@
-package io.mlws.operator.dependent;
+package io.mlws.operator.spec;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -20,7 +20,7 @@ public final class ScorerHeap {
   private ScorerHeap() {}
 
   /** -Xmx for JDK_JAVA_OPTIONS, or empty without a memory limit (the image's default applies). */
-  static Optional<String> maxHeapOption(ResourceRequirements resources) {
+  public static Optional<String> maxHeapOption(ResourceRequirements resources) {
     if (resources == null
         || resources.getLimits() == null
         || !resources.getLimits().containsKey("memory")) {

@@ -1,4 +1,4 @@
-package io.mlws.operator.dependent;
+package io.mlws.operator.spec;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

@@ -7,8 +7,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.SecretKeyReference;
-import io.mlws.operator.OperatorConfig;
-import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.spec.ResolvedSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,10 +63,10 @@ public final class ConnectionStringSecrets {
 
   private static Optional<String> secretName(MLWebService mlws, OperatorConfig config) {
     ResolvedSpec spec = ResolvedSpec.of(mlws, config);
-    if (!spec.appInsightsRequested()) {
+    if (!spec.appInsights().requested()) {
       return Optional.empty();
     }
-    return spec.connectionStringSecret().map(SecretKeyReference::getName);
+    return spec.appInsights().connectionStringSecret().map(SecretKeyReference::getName);
   }
 
   private static List<String> secretKey(MLWebService mlws, OperatorConfig config) {

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.api.v1alpha1.DataCollectionState;
 import io.mlws.api.v1alpha1.SecretKeyReference;
-import io.mlws.operator.ResolvedSpec;
+import io.mlws.operator.spec.ResolvedSpec;
 import java.util.Optional;
 
 /**
@@ -25,7 +25,7 @@ public record TelemetryPlan(
     Optional<String> secretDigest) {
 
   public static TelemetryPlan of(ResolvedSpec spec, Optional<Secret> secretFound) {
-    if (!spec.appInsightsRequested()) {
+    if (!spec.appInsights().requested()) {
       return new TelemetryPlan(
           AppInsightsState.DISABLED,
           Optional.empty(),
@@ -33,7 +33,7 @@ public record TelemetryPlan(
           "spec.appInsights.enabled is false; the agent is not loaded",
           Optional.empty());
     }
-    if (spec.connectionStringSecret().isEmpty()) {
+    if (spec.appInsights().connectionStringSecret().isEmpty()) {
       return new TelemetryPlan(
           AppInsightsState.SECRET_MISSING,
           Optional.empty(),
@@ -42,7 +42,7 @@ public record TelemetryPlan(
               + " Secret (MLWS_DEFAULT_APPINSIGHTS_SECRET)",
           Optional.empty());
     }
-    SecretKeyReference ref = spec.connectionStringSecret().get();
+    SecretKeyReference ref = spec.appInsights().connectionStringSecret().get();
     if (secretFound.isEmpty()) {
       return missing(
           ref,
@@ -86,10 +86,10 @@ public record TelemetryPlan(
    * Storage container (JSON lines).
    */
   public DataCollectionState dataCollection(ResolvedSpec spec) {
-    if (!spec.dataCollectionRequested()) {
+    if (!spec.dataCollection().requested()) {
       return DataCollectionState.DISABLED;
     }
-    return enabled() || spec.collectStorage().isPresent()
+    return enabled() || spec.dataCollection().storage().isPresent()
         ? DataCollectionState.ENABLED
         : DataCollectionState.INACTIVE;
   }

@@ -208,7 +208,7 @@ public final class LocalCluster {
         .withMasterUrl(masterUrl)
         .withCaCertFile(admin.getCaCertFile())
         .withOauthToken(operatorToken())
-        .withUserAgent(io.mlws.operator.OperatorWiring.USER_AGENT)
+        .withUserAgent(io.mlws.operator.process.OperatorWiring.USER_AGENT)
         .build();
   }
 

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.mlws.api.v1alpha1.PodSettings;
+import io.mlws.api.v1alpha1.ScorerPodSpec;
+import io.mlws.operator.spec.ScorerHeap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,20 +13,20 @@ import org.junit.jupiter.api.Test;
 class ScorerShutdownAndHeapTest {
   @Test
   void theGracePeriodCoversThePauseTheDrainAndAMargin() {
-    assertThat(ScorerShutdown.of(new PodSettings())).isEqualTo(new ScorerShutdown(5, 30, 20));
-    PodSettings longer = new PodSettings();
+    assertThat(ScorerShutdown.of(new ScorerPodSpec())).isEqualTo(new ScorerShutdown(5, 30, 20));
+    ScorerPodSpec longer = new ScorerPodSpec();
     longer.setPreStopPauseSeconds(15);
     assertThat(ScorerShutdown.of(longer)).isEqualTo(new ScorerShutdown(15, 40, 20));
     longer.setTerminationGracePeriodSeconds(60L);
     assertThat(ScorerShutdown.of(longer)).isEqualTo(new ScorerShutdown(15, 60, 40));
-    PodSettings tight = new PodSettings();
+    ScorerPodSpec tight = new ScorerPodSpec();
     tight.setTerminationGracePeriodSeconds(6L);
     assertThat(ScorerShutdown.of(tight).drainSeconds()).as("never below 1 s").isEqualTo(1);
   }
 
   @Test
   void noPauseMeansNoPreStopHook() {
-    PodSettings none = new PodSettings();
+    ScorerPodSpec none = new ScorerPodSpec();
     none.setPreStopPauseSeconds(0);
     assertThat(ScorerShutdown.of(none)).isEqualTo(new ScorerShutdown(0, 25, 20));
   }

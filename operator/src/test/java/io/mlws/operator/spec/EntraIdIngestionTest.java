@@ -1,4 +1,4 @@
-package io.mlws.operator.telemetry;
+package io.mlws.operator.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,9 @@
-package io.mlws.scorer.telemetry;
+package io.mlws.scorer.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlws.scorer.collect.CollectedRecord;
-import io.mlws.scorer.collect.StorageSink;
 import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
+import io.mlws.scorer.telemetry.TraceBridge;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.mlws.scorer.telemetry;
+package io.mlws.scorer.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

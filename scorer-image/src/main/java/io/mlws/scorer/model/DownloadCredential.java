@@ -14,21 +14,21 @@ import java.util.Optional;
  * which gets an Entra ID token for Storage. It never appears in a log line: toString says only
  * which kind.
  */
-public record ModelCredential(
+public record DownloadCredential(
     Optional<String> authorization,
     Optional<String> sasToken,
     Optional<WorkloadIdentity> workloadIdentity) {
 
-  public ModelCredential(Optional<String> authorization, Optional<String> sasToken) {
+  public DownloadCredential(Optional<String> authorization, Optional<String> sasToken) {
     this(authorization, sasToken, Optional.empty());
   }
 
-  public static ModelCredential none() {
-    return new ModelCredential(Optional.empty(), Optional.empty());
+  public static DownloadCredential none() {
+    return new DownloadCredential(Optional.empty(), Optional.empty());
   }
 
-  public static ModelCredential of(WorkloadIdentity identity) {
-    return new ModelCredential(Optional.empty(), Optional.empty(), Optional.of(identity));
+  public static DownloadCredential of(WorkloadIdentity identity) {
+    return new DownloadCredential(Optional.empty(), Optional.empty(), Optional.of(identity));
   }
 
   public boolean present() {

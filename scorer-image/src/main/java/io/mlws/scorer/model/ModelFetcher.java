@@ -35,11 +35,11 @@ public final class ModelFetcher {
 
   public static Path fetch(String uri, Optional<String> sha256, Path downloadDir)
       throws ModelUnavailableException, IOException, InterruptedException {
-    return fetch(uri, sha256, downloadDir, ModelCredential.none());
+    return fetch(uri, sha256, downloadDir, DownloadCredential.none());
   }
 
   public static Path fetch(
-      String uri, Optional<String> sha256, Path downloadDir, ModelCredential credential)
+      String uri, Optional<String> sha256, Path downloadDir, DownloadCredential credential)
       throws ModelUnavailableException, IOException, InterruptedException {
     return fetch(uri, sha256, downloadDir, credential, DownloadLimits.defaults());
   }
@@ -48,7 +48,7 @@ public final class ModelFetcher {
       String uri,
       Optional<String> sha256,
       Path downloadDir,
-      ModelCredential credential,
+      DownloadCredential credential,
       DownloadLimits limits)
       throws ModelUnavailableException, IOException, InterruptedException {
     Path file;
@@ -103,7 +103,7 @@ public final class ModelFetcher {
   }
 
   private static Path download(
-      URI uri, Path downloadDir, ModelCredential credential, DownloadLimits limits)
+      URI uri, Path downloadDir, DownloadCredential credential, DownloadLimits limits)
       throws ModelUnavailableException, IOException, InterruptedException {
     Path target = downloadDir.resolve(DOWNLOADED);
     Path partial = downloadDir.resolve(DOWNLOADED + ".part");
@@ -135,7 +135,7 @@ public final class ModelFetcher {
     }
   }
 
-  static String hint(int status, ModelCredential credential) throws ModelUnavailableException {
+  static String hint(int status, DownloadCredential credential) throws ModelUnavailableException {
     if (status == 401 || status == 403) {
       return credential.present()
           ? " (" + credential.refusedWhat() + ")"

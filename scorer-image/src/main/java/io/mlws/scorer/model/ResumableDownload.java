@@ -35,11 +35,11 @@ final class ResumableDownload {
   private static final Pattern CONTENT_RANGE_TOTAL = Pattern.compile("^bytes \\d+-\\d+/(\\d+)$");
 
   private final URI uri;
-  private final ModelCredential credential;
+  private final DownloadCredential credential;
   private final DownloadLimits limits;
   private final HttpClient http;
 
-  ResumableDownload(URI uri, ModelCredential credential, DownloadLimits limits) {
+  ResumableDownload(URI uri, DownloadCredential credential, DownloadLimits limits) {
     this.uri = uri;
     this.credential = credential;
     this.limits = limits;

@@ -1,4 +1,4 @@
-package io.mlws.scorer.http;
+package io.mlws.scorer.protocol;
 
 /**
  * A request the scorer refuses or cannot serve, with the HTTP status and a message that says what

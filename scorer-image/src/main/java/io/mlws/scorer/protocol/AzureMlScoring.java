@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlws.scorer.http.ApiError;
 import io.mlws.scorer.model.ModelSignature;
 import io.mlws.scorer.model.Prediction;
 import io.mlws.scorer.model.Tensor;

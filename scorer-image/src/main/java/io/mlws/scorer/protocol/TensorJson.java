@@ -3,7 +3,6 @@ package io.mlws.scorer.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.mlws.scorer.http.ApiError;
 import io.mlws.scorer.model.Tensor;
 import io.mlws.scorer.model.TensorSpec;
 import java.util.ArrayList;

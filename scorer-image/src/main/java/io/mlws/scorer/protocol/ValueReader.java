@@ -1,7 +1,6 @@
 package io.mlws.scorer.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlws.scorer.http.ApiError;
 import io.mlws.scorer.model.TensorSpec;
 
 /**

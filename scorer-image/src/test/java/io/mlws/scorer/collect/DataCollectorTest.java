@@ -1,9 +1,10 @@
-package io.mlws.scorer.telemetry;
+package io.mlws.scorer.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlws.scorer.settings.RuntimeSettings;
+import io.mlws.scorer.telemetry.TraceBridge;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.mlws.scorer.telemetry;
+package io.mlws.scorer.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -127,7 +127,7 @@ class LargeModelDownloadTest {
             url("/big.onnx"),
             Optional.of(sha),
             downloads,
-            ModelCredential.none(),
+            DownloadCredential.none(),
             new DownloadLimits(Duration.ofMinutes(2), OptionalLong.of(64 << 20)));
 
     assertThat(Files.readAllBytes(file)).isEqualTo(model);
@@ -163,7 +163,7 @@ class LargeModelDownloadTest {
                     url("/big.onnx"),
                     Optional.empty(),
                     downloads,
-                    ModelCredential.none(),
+                    DownloadCredential.none(),
                     new DownloadLimits(Duration.ofMinutes(1), OptionalLong.of(SIZE - 1))))
         .isInstanceOf(ModelFetcher.ModelUnavailableException.class)
         .hasMessageContaining("is " + SIZE + " bytes, more than the model volume's limit")
@@ -179,7 +179,7 @@ class LargeModelDownloadTest {
                     url("/never.onnx"),
                     Optional.empty(),
                     downloads,
-                    ModelCredential.none(),
+                    DownloadCredential.none(),
                     new DownloadLimits(Duration.ofSeconds(1), OptionalLong.empty())))
         .isInstanceOf(ModelFetcher.ModelUnavailableException.class)
         .hasMessageContaining("did not finish within 1 s");

@@ -122,7 +122,7 @@ class ModelFetcherTest {
             url("/private/iris.onnx"),
             Optional.of(sha),
             downloads,
-            new ModelCredential(Optional.of("Bearer t0ken"), Optional.empty()));
+            new DownloadCredential(Optional.of("Bearer t0ken"), Optional.empty()));
     assertThat(Files.readAllBytes(viaHeader)).isEqualTo(Files.readAllBytes(MODEL));
 
     Path viaSas =
@@ -130,11 +130,12 @@ class ModelFetcherTest {
             url("/private/iris.onnx?version=2"),
             Optional.of(sha),
             downloads.resolve("sas"),
-            new ModelCredential(Optional.empty(), Optional.of("?sv=2024-01-01&sig=s1gnature")));
+            new DownloadCredential(Optional.empty(), Optional.of("?sv=2024-01-01&sig=s1gnature")));
     assertThat(Files.readAllBytes(viaSas)).isEqualTo(Files.readAllBytes(MODEL));
     assertThat(seenQueries).contains("version=2&sv=2024-01-01&sig=s1gnature");
 
-    ModelCredential wrong = new ModelCredential(Optional.of("Bearer wrong"), Optional.empty());
+    DownloadCredential wrong =
+        new DownloadCredential(Optional.of("Bearer wrong"), Optional.empty());
     assertThatThrownBy(
             () -> ModelFetcher.fetch(url("/private/iris.onnx"), Optional.empty(), downloads, wrong))
         .hasMessageContaining("credential from spec.model.credential was refused")
