@@ -1,6 +1,6 @@
 package io.mlws.scorer;
 
-import io.mlws.scorer.collect.StorageDestination;
+import io.mlws.scorer.collect.storage.StorageDestination;
 import io.mlws.scorer.model.DownloadCredential;
 import io.mlws.scorer.model.DownloadLimits;
 import io.mlws.scorer.model.ModelKindDecision;

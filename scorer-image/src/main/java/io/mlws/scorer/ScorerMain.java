@@ -1,7 +1,7 @@
 package io.mlws.scorer;
 
 import io.mlws.scorer.collect.DataCollector;
-import io.mlws.scorer.collect.StorageSink;
+import io.mlws.scorer.collect.storage.StorageSink;
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.UnservableModel;

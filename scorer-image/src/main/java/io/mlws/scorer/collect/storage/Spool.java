@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect;
+package io.mlws.scorer.collect.storage;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect;
+package io.mlws.scorer.collect.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

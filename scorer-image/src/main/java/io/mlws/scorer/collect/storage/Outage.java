@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect;
+package io.mlws.scorer.collect.storage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
