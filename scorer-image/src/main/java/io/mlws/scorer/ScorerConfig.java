@@ -1,10 +1,10 @@
 package io.mlws.scorer;
 
-import io.mlws.scorer.collect.storage.StorageDestination;
 import io.mlws.scorer.model.DownloadCredential;
 import io.mlws.scorer.model.DownloadLimits;
 import io.mlws.scorer.model.ModelKindDecision;
 import io.mlws.scorer.model.entra.WorkloadIdentity;
+import io.mlws.scorer.storage.StorageDestination;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

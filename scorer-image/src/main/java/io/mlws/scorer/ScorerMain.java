@@ -1,13 +1,13 @@
 package io.mlws.scorer;
 
 import io.mlws.scorer.collect.DataCollector;
-import io.mlws.scorer.collect.storage.StorageSink;
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.UnservableModel;
 import io.mlws.scorer.settings.AppliedSettings;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.settings.SettingsFile;
+import io.mlws.scorer.storage.StorageSink;
 import io.mlws.scorer.telemetry.IngestionCheck;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import io.mlws.scorer.telemetry.TraceBridge;

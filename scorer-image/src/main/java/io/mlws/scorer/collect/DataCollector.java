@@ -1,10 +1,10 @@
 package io.mlws.scorer.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlws.scorer.collect.storage.CollectedRecord;
-import io.mlws.scorer.collect.storage.StorageSink;
 import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
+import io.mlws.scorer.storage.CollectedRecord;
+import io.mlws.scorer.storage.StorageSink;
 import io.mlws.scorer.telemetry.TraceBridge;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;

@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect.storage;
+package io.mlws.scorer.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect.storage;
+package io.mlws.scorer.storage;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;

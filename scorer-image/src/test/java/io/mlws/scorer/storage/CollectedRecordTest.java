@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect.storage;
+package io.mlws.scorer.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect.storage;
+package io.mlws.scorer.storage;
 
 import io.mlws.scorer.model.entra.WorkloadIdentity;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.mlws.scorer.collect.storage;
+package io.mlws.scorer.storage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
