@@ -2,9 +2,10 @@
 # Shared by the scorer load scripts (sourced, not run): what they need checked, every process they
 # start stopped by its PID on exit, and free loopback ports.
 JAR=scorer-image/target/scorer.jar
+DEV_TOOLS=dev-tools/target/dev-tools.jar
 AGENT=scorer-image/target/agent/applicationinsights-agent.jar
 MODEL=scorer-image/models/iris.onnx
-for f in "$JAR" "$AGENT" "$MODEL"; do [ -f "$f" ] || { echo "missing $f: run mvn -B verify first" >&2; exit 2; }; done
+for f in "$JAR" "$DEV_TOOLS" "$AGENT" "$MODEL"; do [ -f "$f" ] || { echo "missing $f: run mvn -B verify first" >&2; exit 2; }; done
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
 PIDS=()

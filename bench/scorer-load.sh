@@ -15,7 +15,7 @@ source bench/harness.sh
 # start_capture ARGS... -> sets CAPTURE_PID, CAPTURE_PORT
 start_capture() {
   CAPTURE_PORT=$(free_port)
-  java -cp "$JAR" io.mlws.scorer.capture.CaptureServer "$CAPTURE_PORT" --quiet "$@" > /dev/null 2>&1 &
+  java -cp "$DEV_TOOLS" io.mlws.devtools.capture.CaptureServer "$CAPTURE_PORT" --quiet "$@" > /dev/null 2>&1 &
   CAPTURE_PID=$!; PIDS+=("$CAPTURE_PID")
   sleep 1
 }

@@ -34,7 +34,7 @@ run() {
     agent+dc) agent=("-javaagent:$AGENT"); collect=true ;;
     agent+dc-log) agent=("-javaagent:$AGENT"); collect=true; sampling=99.99 ;;
   esac
-  java -cp "$JAR" io.mlws.scorer.capture.CaptureServer "$capture_port" --quiet > /dev/null 2>&1 &
+  java -cp "$DEV_TOOLS" io.mlws.devtools.capture.CaptureServer "$capture_port" --quiet > /dev/null 2>&1 &
   local capture=$!; PIDS+=("$capture")
   env MLWS_MODEL_URI="$MODEL" MLWS_PORT="$scorer_port" MLWS_DATA_COLLECTION_ENABLED=$collect \
     APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:$capture_port/;LiveEndpoint=http://127.0.0.1:$capture_port/" \

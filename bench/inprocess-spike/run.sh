@@ -6,13 +6,13 @@
 source "$(dirname "$0")/../../local-cluster/lib/strict.sh"
 cd "$(dirname "$0")"
 RATE=${RATE:-5000}; SECONDS_=${SECONDS_:-15}
-JAR=../../scorer-image/target/scorer.jar; AGENT=../../scorer-image/target/agent/applicationinsights-agent.jar
+JAR=../../scorer-image/target/scorer.jar; DEV_TOOLS=../../dev-tools/target/dev-tools.jar; AGENT=../../scorer-image/target/agent/applicationinsights-agent.jar
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt > /dev/null
 mvn -B -q compile > /dev/null
 CP="target/classes:$(cat target/classpath.txt)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 dump=$(mktemp)
-java -cp "$JAR" io.mlws.scorer.capture.CaptureServer "$port" --quiet --dump "$dump" > /dev/null 2>&1 &
+java -cp "$DEV_TOOLS" io.mlws.devtools.capture.CaptureServer "$port" --quiet --dump "$dump" > /dev/null 2>&1 &
 capture=$!; trap 'kill $capture 2> /dev/null || true' EXIT
 sleep 2
 cs="InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:$port/;LiveEndpoint=http://127.0.0.1:$port/"

@@ -1,16 +1,16 @@
 # shellcheck shell=bash disable=SC2154 # state, repo, bridge, ...: set by lib/settings.sh and the script that sources this
 # Sourced by cluster: a stand-in for Application Insights' ingestion endpoint, on the node's bridge so that pods
-# reach it. It is the scorer's capture server (scorer-image/target/scorer.jar), run as the cluster's component
+# reach it. It is the capture server of dev-tools (dev-tools/target/dev-tools.jar), run as the cluster's component
 # "capture": stopped by `cluster down` like the rest, every envelope it receives printed to its log.
 capture_log() { echo "$state/logs/capture.log"; }
 
 # Prints the connection string that sends a pod's telemetry here, starting the server when it is not running.
 capture_up() {
-  local jar="$repo/scorer-image/target/scorer.jar" log; log=$(capture_log)
+  local jar="$repo/dev-tools/target/dev-tools.jar" log; log=$(capture_log)
   running || { say "the cluster is not up: run local-cluster/cluster up first"; exit 1; }
   if ! alive capture; then
     [ -f "$jar" ] || { say "$jar is missing: run mvn -B -DskipTests package first"; exit 1; }
-    start capture java -cp "$jar" io.mlws.scorer.capture.CaptureServer 0 --bind "$bridge_ip"
+    start capture java -cp "$jar" io.mlws.devtools.capture.CaptureServer 0 --bind "$bridge_ip"
   fi
   local deadline=$((SECONDS + 30)) why=""
   until grep -q '^connection string: ' "$log" 2>/dev/null; do

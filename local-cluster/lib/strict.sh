@@ -3,10 +3,14 @@
 # bash's strict mode, and no silent exit. A command that fails where the script does not test it is named on
 # stderr with its file, line and exit status; a nested script names its own line, then its caller names the
 # line that ran it. A command whose output goes to a log runs through run_logged, which prints the log's tail.
+# Inside a subshell (a command substitution, a pipeline's part, a `( ... )`) a failure is not named there: the
+# script may ignore it by design (`for x in $(grep ...)`), and where it does not, the line that ran the subshell
+# fails and is named.
 set -eEuo pipefail
 trap 'failed_command "$?" "$LINENO" "$BASH_COMMAND"' ERR
 
 failed_command() { # status line command
+  [ "$BASH_SUBSHELL" -eq 0 ] || return 0
   echo "${0##*/}: failed (exit $1) at ${BASH_SOURCE[1]:-$0} line $2: $3" >&2
 }
 

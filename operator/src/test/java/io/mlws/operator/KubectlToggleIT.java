@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.harness.Kubectl;
+import io.mlws.operator.harness.OperatorHarness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlws.operator.cluster.LocalCluster;
-import io.mlws.operator.cluster.OperatorJar;
+import io.mlws.operator.harness.LocalCluster;
+import io.mlws.operator.harness.OperatorJar;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.dependent.ReplicasHandover;
+import io.mlws.operator.harness.OperatorHarness;
 import io.mlws.operator.status.StatusConditions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.harness.OperatorHarness;
 import io.mlws.operator.status.StatusConditions;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ class ScorerPodSpecIT {
   }
 
   @Test
-  void podSettingsReachTheScheduledPods() throws Exception {
+  void theScorerPodSpecReachesTheScheduledPods() throws Exception {
     harness
         .client
         .serviceAccounts()

@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.mlws.api.v1alpha1.AppInsightsState;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.harness.OperatorHarness;
 import io.mlws.operator.status.StatusConditions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,6 +2,9 @@ package io.mlws.scorer;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mlws.scorer.harness.AzuriteBlob;
+import io.mlws.scorer.harness.ScorerProcess;
+import io.mlws.scorer.harness.TestTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

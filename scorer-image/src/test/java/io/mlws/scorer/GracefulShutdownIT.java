@@ -3,6 +3,7 @@ package io.mlws.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mlws.scorer.harness.ScorerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,6 +2,7 @@ package io.mlws.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlws.scorer.harness.ScorerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

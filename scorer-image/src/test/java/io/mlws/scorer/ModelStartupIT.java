@@ -2,6 +2,7 @@ package io.mlws.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlws.scorer.harness.ScorerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

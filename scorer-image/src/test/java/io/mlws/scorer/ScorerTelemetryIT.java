@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.mlws.scorer.capture.CaptureServer;
-import io.mlws.scorer.capture.Envelopes;
+import io.mlws.devtools.capture.CaptureServer;
+import io.mlws.devtools.capture.Envelopes;
+import io.mlws.scorer.harness.ScorerProcess;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlws.scorer.harness.AzuriteBlob;
+import io.mlws.scorer.harness.ScorerProcess;
+import io.mlws.scorer.harness.TestTls;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

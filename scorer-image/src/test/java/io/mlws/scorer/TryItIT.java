@@ -3,6 +3,7 @@ package io.mlws.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mlws.scorer.harness.ScorerProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -17,8 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scorer alone, as docs/scorer.md shows it: {@code java -cp scorer.jar
- * io.mlws.scorer.tryit.TryIt PORT}, the documented request, and the envelopes it prints (the
+ * The scorer alone, as docs/scorer.md shows it: {@code java -cp dev-tools/target/dev-tools.jar
+ * io.mlws.devtools.tryit.TryIt PORT}, the documented request, and the envelopes it prints (the
  * request and its model_data_collection trace with the customer id redacted).
  */
 class TryItIT {
@@ -32,8 +33,8 @@ class TryItIT {
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
-                ScorerProcess.JAR.toString(),
-                "io.mlws.scorer.tryit.TryIt",
+                Path.of("../dev-tools/target/dev-tools.jar").toString(),
+                "io.mlws.devtools.tryit.TryIt",
                 String.valueOf(port))
             .redirectErrorStream(true)
             .start();

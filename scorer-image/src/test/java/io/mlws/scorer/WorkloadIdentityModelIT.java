@@ -2,6 +2,10 @@ package io.mlws.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlws.scorer.harness.AzuriteBlob;
+import io.mlws.scorer.harness.EntraIdAuthority;
+import io.mlws.scorer.harness.ScorerProcess;
+import io.mlws.scorer.harness.TestTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.mlws.operator.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlws.operator.Kubectl;
-import io.mlws.operator.cluster.LocalCluster;
+import io.mlws.operator.harness.Kubectl;
+import io.mlws.operator.harness.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.config.OperatorConfig;
+import io.mlws.operator.harness.Kstatus;
 import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.status.Blockers;
 import io.mlws.operator.status.ObservedStatus;

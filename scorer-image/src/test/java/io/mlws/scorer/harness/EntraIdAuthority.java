@@ -1,4 +1,4 @@
-package io.mlws.scorer;
+package io.mlws.scorer.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -23,18 +23,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a client assertion) for an access token, as login.microsoftonline.com does, refusing an assertion
  * for another audience or past its expiry with Entra ID's own error codes.
  */
-final class EntraIdAuthority implements AutoCloseable {
-  static final String TENANT = "72f988bf-0000-4000-8000-0000000000aa";
-  static final String EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+public final class EntraIdAuthority implements AutoCloseable {
+  public static final String TENANT = "72f988bf-0000-4000-8000-0000000000aa";
+  public static final String EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final MockWebServer server = new MockWebServer();
   private final String issuedAudience;
-  final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
-  final List<String> otherRequests = new CopyOnWriteArrayList<>();
+  public final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
+  public final List<String> otherRequests = new CopyOnWriteArrayList<>();
 
   /** Issues access tokens for {@code issuedAudience} (Storage's is https://storage.azure.com). */
-  EntraIdAuthority(String issuedAudience) {
+  public EntraIdAuthority(String issuedAudience) {
     this.issuedAudience = issuedAudience;
     server.useHttps();
     server.setDispatcher(
@@ -48,15 +48,15 @@ final class EntraIdAuthority implements AutoCloseable {
   }
 
   /** What AZURE_AUTHORITY_HOST names: the host its certificate is for. */
-  String authorityHost() {
+  public String authorityHost() {
     return "https://localhost:" + server.getPort() + "/";
   }
 
-  int port() {
+  public int port() {
     return server.getPort();
   }
 
-  Path certificate() {
+  public Path certificate() {
     return Path.of(server.getSelfSignedCertificate().certificatePath());
   }
 
@@ -129,7 +129,7 @@ final class EntraIdAuthority implements AutoCloseable {
   /**
    * An unsigned-looking JWT with these claims (Azurite's basic OAuth does not check signatures).
    */
-  static String jwt(Map<String, Object> claims) {
+  public static String jwt(Map<String, Object> claims) {
     Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
     try {
       return base64.encodeToString(
@@ -144,7 +144,7 @@ final class EntraIdAuthority implements AutoCloseable {
   }
 
   /** A projected service-account token as the kubelet writes it for the webhook's volume. */
-  static String federatedToken(String audience, Instant expires) {
+  public static String federatedToken(String audience, Instant expires) {
     long now = Instant.now().getEpochSecond();
     return jwt(
         Map.of(

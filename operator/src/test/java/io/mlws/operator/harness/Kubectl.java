@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

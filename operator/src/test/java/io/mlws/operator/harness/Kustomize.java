@@ -1,4 +1,4 @@
-package io.mlws.operator.deploy;
+package io.mlws.operator.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,15 +6,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.Kubectl;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Renders a kustomize directory with the real kubectl, as `kubectl apply -k` would. */
-final class Kustomize {
-  static final Path DEPLOY = Path.of("../deploy");
+public final class Kustomize {
+  public static final Path DEPLOY = Path.of("../deploy");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   static {
@@ -23,12 +22,12 @@ final class Kustomize {
 
   private Kustomize() {}
 
-  static String render(Path directory) throws IOException, InterruptedException {
+  public static String render(Path directory) throws IOException, InterruptedException {
     return Kubectl.kustomize(directory);
   }
 
   /** Each rendered document as the typed fabric8 object its apiVersion and kind name. */
-  static List<HasMetadata> objects(String yaml) throws IOException {
+  public static List<HasMetadata> objects(String yaml) throws IOException {
     List<HasMetadata> objects = new ArrayList<>();
     ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
     for (JsonNode doc :

@@ -1,4 +1,4 @@
-package io.mlws.operator.cluster;
+package io.mlws.operator.harness;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.mlws.operator.cluster;
+package io.mlws.operator.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,15 +16,15 @@ import java.util.stream.Stream;
  * image is built, the jar must be newer than every source it is made of. Unchanged sources give the
  * same jar, so an older jar is fine as long as nothing it is made of changed since.
  */
-final class ScorerJar {
-  static final Path MODULE = LocalCluster.REPO.resolve("scorer-image");
-  static final Path JAR = MODULE.resolve("target/scorer.jar");
-  static final Duration WAIT = Duration.ofMinutes(10);
+public final class ScorerJar {
+  public static final Path MODULE = LocalCluster.REPO.resolve("scorer-image");
+  public static final Path JAR = MODULE.resolve("target/scorer.jar");
+  public static final Duration WAIT = Duration.ofMinutes(10);
 
   private ScorerJar() {}
 
   /** Waits, at most {@link #WAIT}, for a jar newer than the scorer's sources; fails saying what. */
-  static void awaitCurrent() throws InterruptedException {
+  public static void awaitCurrent() throws InterruptedException {
     Instant deadline = Instant.now().plus(WAIT);
     while (true) {
       Optional<Path> newer = sourceNewerThanJar();
@@ -44,7 +44,7 @@ final class ScorerJar {
   }
 
   /** A source of the jar (the poms, src/main) changed after it was built, or the jar is missing. */
-  static Optional<Path> sourceNewerThanJar() {
+  public static Optional<Path> sourceNewerThanJar() {
     if (!Files.exists(JAR)) {
       return Optional.of(JAR);
     }

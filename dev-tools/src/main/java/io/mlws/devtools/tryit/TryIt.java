@@ -1,6 +1,6 @@
-package io.mlws.scorer.tryit;
+package io.mlws.devtools.tryit;
 
-import io.mlws.scorer.capture.CaptureServer;
+import io.mlws.devtools.capture.CaptureServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,19 +8,20 @@ import java.util.List;
 /**
  * Try the scorer on this machine with no Azure subscription: the sample model, the real Application
  * Insights agent, and a local capture endpoint that prints, readably, every envelope Application
- * Insights would receive. Run from the repository root after `mvn -B verify`: {@code java -cp
- * scorer-image/target/scorer.jar io.mlws.scorer.tryit.TryIt [port]}.
+ * Insights would receive. After `mvn -B -DskipTests package`: {@code java -cp
+ * dev-tools/target/dev-tools.jar io.mlws.devtools.tryit.TryIt [port]}. It runs the scorer of the
+ * checkout this jar was built in (scorer-image/target/scorer.jar, its agent and the iris model).
  */
 public final class TryIt {
   private TryIt() {}
 
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
-    Path jar = Path.of(TryIt.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path target = jar.getParent();
-    Path agent = target.resolve("agent/applicationinsights-agent.jar");
-    Path model = target.getParent().resolve("models/iris.onnx");
-    for (Path required : List.of(agent, model)) {
+    Path scorerModule = scorerModule();
+    Path jar = scorerModule.resolve("target/scorer.jar");
+    Path agent = scorerModule.resolve("target/agent/applicationinsights-agent.jar");
+    Path model = scorerModule.resolve("models/iris.onnx");
+    for (Path required : List.of(jar, agent, model)) {
       if (!Files.exists(required)) {
         System.err.println(
             required + " is missing: run `mvn -B verify` (or `mvn -B package`) first");
@@ -66,5 +67,16 @@ public final class TryIt {
                   capture.close();
                 }));
     System.exit(process.waitFor());
+  }
+
+  /** scorer-image/ of the checkout this class was loaded from (its jar or its classes folder). */
+  private static Path scorerModule() throws java.net.URISyntaxException {
+    Path here = Path.of(TryIt.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    for (Path dir = here; dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("scorer-image"))) {
+        return dir.resolve("scorer-image");
+      }
+    }
+    throw new IllegalStateException(here + " is not inside an mlws checkout (no scorer-image/)");
   }
 }

@@ -1,4 +1,4 @@
-package io.mlws.operator.cluster;
+package io.mlws.operator.harness;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

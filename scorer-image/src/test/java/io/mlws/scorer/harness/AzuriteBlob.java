@@ -1,4 +1,4 @@
-package io.mlws.scorer;
+package io.mlws.scorer.harness;
 
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
@@ -26,12 +26,12 @@ import java.util.concurrent.TimeUnit;
  * its OAuth checking on: it refuses a bearer token whose audience, issuer or lifetime is wrong, as
  * Storage does. Started for one test from the pinned install, on 127.0.0.1, and stopped by its PID.
  */
-final class AzuriteBlob implements AutoCloseable {
-  static final String ACCOUNT = "devstoreaccount1";
-  static final String STORAGE_VERSION = "2024-11-04";
+public final class AzuriteBlob implements AutoCloseable {
+  public static final String ACCOUNT = "devstoreaccount1";
+  public static final String STORAGE_VERSION = "2024-11-04";
 
   /** Azurite's well-known development key of devstoreaccount1 (published with it; no secret). */
-  static final String ACCOUNT_KEY =
+  public static final String ACCOUNT_KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
   private final List<String> command;
@@ -49,7 +49,7 @@ final class AzuriteBlob implements AutoCloseable {
     this.tls = tls;
   }
 
-  static AzuriteBlob start(Path workDir, TestTls tls) throws Exception {
+  public static AzuriteBlob start(Path workDir, TestTls tls) throws Exception {
     String azuriteBlob = installed();
     int port = ScorerProcess.freePort();
     Path location = Files.createDirectories(workDir.resolve("azurite"));
@@ -83,7 +83,7 @@ final class AzuriteBlob implements AutoCloseable {
   }
 
   /** (Re)starts Azurite on the same port and data: after {@link #stop()}, storage is back. */
-  void startAgain() throws Exception {
+  public void startAgain() throws Exception {
     process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -93,7 +93,7 @@ final class AzuriteBlob implements AutoCloseable {
   }
 
   /** Stops Azurite by its PID: a storage outage, its data kept for {@link #startAgain()}. */
-  void stop() throws Exception {
+  public void stop() throws Exception {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -101,12 +101,12 @@ final class AzuriteBlob implements AutoCloseable {
   }
 
   /** The URL of a container, as spec.dataCollection.storage.containerUrl names one. */
-  String containerUrl(String container) {
+  public String containerUrl(String container) {
     return "https://127.0.0.1:%d/%s/%s".formatted(port, ACCOUNT, container);
   }
 
   /** A client of a container with the account's key, trusting the test's CA. */
-  BlobContainerClient container(String container) throws Exception {
+  public BlobContainerClient container(String container) throws Exception {
     return new BlobContainerClientBuilder()
         .endpoint(containerUrl(container))
         .credential(new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY))
@@ -118,7 +118,7 @@ final class AzuriteBlob implements AutoCloseable {
   }
 
   /** Creates a container and returns a SAS for it that can create, write, add and read blobs. */
-  String createContainerWithSas(String container) throws Exception {
+  public String createContainerWithSas(String container) throws Exception {
     BlobContainerClient client = container(container);
     client.createIfNotExists();
     return client.generateSas(
@@ -161,14 +161,14 @@ final class AzuriteBlob implements AutoCloseable {
         "Azurite not listening in " + timeout + ": " + Files.readString(log));
   }
 
-  URI blob(String container, String name) {
+  public URI blob(String container, String name) {
     return URI.create("https://127.0.0.1:%d/%s/%s/%s".formatted(port, ACCOUNT, container, name));
   }
 
   /**
    * Creates a private container and puts a block blob in it, with a bearer token Azurite admits.
    */
-  void upload(String container, String name, byte[] body, String bearer) throws Exception {
+  public void upload(String container, String name, byte[] body, String bearer) throws Exception {
     URI containerUri =
         URI.create(
             "https://127.0.0.1:%d/%s/%s?restype=container".formatted(port, ACCOUNT, container));
@@ -185,7 +185,8 @@ final class AzuriteBlob implements AutoCloseable {
   }
 
   /** A GET of the blob with the given headers (none: anonymous), for what a caller would get. */
-  HttpResponse<String> get(String container, String name, String... headers) throws Exception {
+  public HttpResponse<String> get(String container, String name, String... headers)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(blob(container, name)).GET();
     if (headers.length > 0) {
       request.headers(headers);

@@ -1,8 +1,7 @@
-package io.mlws.operator.deploy;
+package io.mlws.operator.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlws.operator.Kubectl;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

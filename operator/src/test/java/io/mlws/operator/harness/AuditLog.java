@@ -1,4 +1,4 @@
-package io.mlws.operator.cluster;
+package io.mlws.operator.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

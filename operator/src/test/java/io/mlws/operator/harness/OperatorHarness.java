@@ -1,4 +1,4 @@
-package io.mlws.operator;
+package io.mlws.operator.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,9 +15,6 @@ import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.cluster.AuditLog;
-import io.mlws.operator.cluster.FaultProxy;
-import io.mlws.operator.cluster.LocalCluster;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.process.MlwsOperator;
 import io.mlws.operator.process.OperatorWiring;
@@ -36,16 +33,16 @@ import java.util.function.Predicate;
  * ServiceAccount bound to the shipped deploy/rbac (the real authorizer decides), reconciling one
  * namespace of its own that the harness creates and deletes.
  */
-final class OperatorHarness implements AutoCloseable {
-  final LocalCluster cluster;
-  final String ns;
-  final KubernetesClient client;
-  final KubernetesClient operatorClient;
-  final MlwsOperator operator;
+public final class OperatorHarness implements AutoCloseable {
+  public final LocalCluster cluster;
+  public final String ns;
+  public final KubernetesClient client;
+  public final KubernetesClient operatorClient;
+  public final MlwsOperator operator;
   private final Optional<Retry> retry;
 
   /** An operator whose every request goes through the proxy, which can then inject faults. */
-  static OperatorHarness throughProxy(String namespacePrefix, FaultProxy proxy) {
+  public static OperatorHarness throughProxy(String namespacePrefix, FaultProxy proxy) {
     return new OperatorHarness(
         namespacePrefix,
         OperatorConfig.defaults(),
@@ -57,7 +54,7 @@ final class OperatorHarness implements AutoCloseable {
    * Through the proxy, retrying every 200 ms instead of the production backoff (0.5 s doubling):
    * for tests that count attempts, not intervals.
    */
-  static OperatorHarness throughProxyRetryingFast(String namespacePrefix, FaultProxy proxy) {
+  public static OperatorHarness throughProxyRetryingFast(String namespacePrefix, FaultProxy proxy) {
     return new OperatorHarness(
         namespacePrefix,
         OperatorConfig.defaults(),
@@ -69,12 +66,13 @@ final class OperatorHarness implements AutoCloseable {
                 .withoutMaxAttempts()));
   }
 
-  OperatorHarness(String namespacePrefix, OperatorConfig config) {
+  public OperatorHarness(String namespacePrefix, OperatorConfig config) {
     this(namespacePrefix, config, LocalCluster.shared().asOperator(), Optional.empty());
   }
 
   /** With the operator's own client, e.g. one that goes through a {@code FaultProxy}. */
-  OperatorHarness(String namespacePrefix, OperatorConfig config, KubernetesClient operatorClient) {
+  public OperatorHarness(
+      String namespacePrefix, OperatorConfig config, KubernetesClient operatorClient) {
     this(namespacePrefix, config, operatorClient, Optional.empty());
   }
 
@@ -92,7 +90,7 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   /** Starts another operator on this harness's namespace, e.g. a successor after a stop. */
-  MlwsOperator startOperator(KubernetesClient operatorClient, OperatorConfig config) {
+  public MlwsOperator startOperator(KubernetesClient operatorClient, OperatorConfig config) {
     OperatorConfig scoped = config.withWatchedNamespaces(Set.of(ns));
     MlwsOperator started =
         OperatorWiring.build(operatorClient, scoped, new SimpleMeterRegistry(), retry);
@@ -100,13 +98,13 @@ final class OperatorHarness implements AutoCloseable {
     return started;
   }
 
-  MLWebService apply(String yaml) {
+  public MLWebService apply(String yaml) {
     MLWebService mlws = client.getKubernetesSerialization().unmarshal(yaml, MLWebService.class);
     mlws.getMetadata().setNamespace(ns);
     return client.resources(MLWebService.class).inNamespace(ns).resource(mlws).create();
   }
 
-  MLWebService mergePatch(String name, String json) {
+  public MLWebService mergePatch(String name, String json) {
     return client
         .resources(MLWebService.class)
         .inNamespace(ns)
@@ -114,11 +112,11 @@ final class OperatorHarness implements AutoCloseable {
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
-  MLWebService get(String name) {
+  public MLWebService get(String name) {
     return client.resources(MLWebService.class).inNamespace(ns).withName(name).get();
   }
 
-  Deployment deployment(String name) {
+  public Deployment deployment(String name) {
     return client.apps().deployments().inNamespace(ns).withName(name).get();
   }
 
@@ -126,7 +124,7 @@ final class OperatorHarness implements AutoCloseable {
    * Write requests the operator's ServiceAccount made in this namespace, as the server audited
    * them.
    */
-  List<AuditLog.Entry> operatorWrites() {
+  public List<AuditLog.Entry> operatorWrites() {
     return new AuditLog(cluster.stateDir().resolve("logs/audit.log"))
         .writes(LocalCluster.OPERATOR_USER, ns);
   }
@@ -136,7 +134,7 @@ final class OperatorHarness implements AutoCloseable {
    * {@code wake} gives it a reason to reconcile and a quiet window has passed. At steady state
    * there must be none: the window is a period to measure over, not a synchronisation.
    */
-  List<AuditLog.Entry> writesAfterWaking(
+  public List<AuditLog.Entry> writesAfterWaking(
       Predicate<AuditLog.Entry> about, Runnable wake, Duration window) throws InterruptedException {
     await()
         .atMost(Duration.ofSeconds(30))
@@ -171,7 +169,7 @@ final class OperatorHarness implements AutoCloseable {
    * Waits until the resource has a condition of this type, status and reason; on time-out the
    * failure lists the conditions it had instead.
    */
-  io.fabric8.kubernetes.api.model.Condition awaitCondition(
+  public io.fabric8.kubernetes.api.model.Condition awaitCondition(
       String name, String type, String status, String reason, Duration atMost) {
     await()
         .atMost(atMost)
@@ -198,7 +196,7 @@ final class OperatorHarness implements AutoCloseable {
    * The operator's writes to one object since {@code index} in the audit log (see {@link
    * #auditedSoFar()}): what the operator did to it, whatever controllers did meanwhile.
    */
-  List<AuditLog.Entry> operatorWritesTo(String resource, String name, int index) {
+  public List<AuditLog.Entry> operatorWritesTo(String resource, String name, int index) {
     return new AuditLog(cluster.stateDir().resolve("logs/audit.log"))
         .since(index).stream()
             .filter(e -> e.user().equals(LocalCluster.OPERATOR_USER) && e.isWrite())
@@ -208,25 +206,26 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   /** How many entries the audit log holds now, to look at what comes after. */
-  int auditedSoFar() {
+  public int auditedSoFar() {
     return new AuditLog(cluster.stateDir().resolve("logs/audit.log")).entries().size();
   }
 
-  Deployment awaitDeployment(String name) {
+  public Deployment awaitDeployment(String name) {
     await().atMost(Duration.ofSeconds(20)).until(() -> deployment(name) != null);
     return deployment(name);
   }
 
   /** A connection-string Secret, labelled so that the operator sees it. */
-  void createSecret(String name, Map<String, String> stringData) {
+  public void createSecret(String name, Map<String, String> stringData) {
     createSecret(name, stringData, Map.of(ConnectionStringSecrets.LABEL, "true"));
   }
 
-  void createSecret(String name, Map<String, String> stringData, Map<String, String> labels) {
+  public void createSecret(
+      String name, Map<String, String> stringData, Map<String, String> labels) {
     cluster.createSecret(ns, name, stringData, labels);
   }
 
-  HorizontalPodAutoscaler autoscaler(String name) {
+  public HorizontalPodAutoscaler autoscaler(String name) {
     return client
         .autoscaling()
         .v2()
@@ -236,17 +235,17 @@ final class OperatorHarness implements AutoCloseable {
         .get();
   }
 
-  PodDisruptionBudget budget(String name) {
+  public PodDisruptionBudget budget(String name) {
     return client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name).get();
   }
 
-  List<Event> eventsFor(String name) {
+  public List<Event> eventsFor(String name) {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
         .toList();
   }
 
-  static List<String> envNames(Deployment deployment) {
+  public static List<String> envNames(Deployment deployment) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
         .map(e -> e.getName())
         .toList();

@@ -1,4 +1,4 @@
-package io.mlws.scorer.capture;
+package io.mlws.devtools.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

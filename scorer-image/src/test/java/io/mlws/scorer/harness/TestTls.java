@@ -1,4 +1,4 @@
-package io.mlws.scorer;
+package io.mlws.scorer.harness;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,10 +15,10 @@ import javax.net.ssl.TrustManagerFactory;
  * issued: the server's key store (key, certificate and CA chain, also usable as a .pfx), and a
  * trust store holding only the CA for the JVM that calls it.
  */
-record TestTls(Path keyStore, Path trustStore) {
-  static final String PASSWORD = "test-only";
+public record TestTls(Path keyStore, Path trustStore) {
+  public static final String PASSWORD = "test-only";
 
-  static TestTls create(Path dir) throws Exception {
+  public static TestTls create(Path dir) throws Exception {
     Path caStore = dir.resolve("ca.p12");
     Path caCertificate = dir.resolve("ca.crt");
     Path keyStore = dir.resolve("server.p12");
@@ -113,13 +113,13 @@ record TestTls(Path keyStore, Path trustStore) {
   }
 
   /** Adds a certificate (PEM or DER) to what the trust store's holders trust. */
-  TestTls trust(String alias, Path certificate) throws Exception {
+  public TestTls trust(String alias, Path certificate) throws Exception {
     importCertificate(alias, certificate, trustStore);
     return this;
   }
 
   /** The trust store, for a client in this JVM. */
-  SSLContext clientContext() throws Exception {
+  public SSLContext clientContext() throws Exception {
     KeyStore trusted = load(trustStore);
     TrustManagerFactory factory =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -130,7 +130,7 @@ record TestTls(Path keyStore, Path trustStore) {
   }
 
   /** The server side: the key and its certificate. */
-  SSLContext serverContext() throws Exception {
+  public SSLContext serverContext() throws Exception {
     KeyStore keys = load(keyStore);
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -143,7 +143,7 @@ record TestTls(Path keyStore, Path trustStore) {
   /**
    * JVM options that make a process trust this CA (and what {@link #trust} added, nothing else).
    */
-  List<String> trustingJvmOptions() {
+  public List<String> trustingJvmOptions() {
     return List.of(
         "-Djavax.net.ssl.trustStore=" + trustStore,
         "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,

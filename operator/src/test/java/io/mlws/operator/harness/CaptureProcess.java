@@ -1,4 +1,4 @@
-package io.mlws.operator.cluster;
+package io.mlws.operator.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scorer's Application Insights capture server (from scorer-image/target/scorer.jar) in a JVM
- * of its own, listening on the local cluster's bridge so that pods reach it: every envelope the
- * real agent in a pod sends is kept as a JSON line, read back here.
+ * The Application Insights capture server (dev-tools/target/dev-tools.jar) in a JVM of its own,
+ * listening on the local cluster's bridge so that pods reach it: every envelope the real agent in a
+ * pod sends is kept as a JSON line, read back here.
  */
 public final class CaptureProcess implements AutoCloseable {
-  static final Path SCORER_JAR = LocalCluster.REPO.resolve("scorer-image/target/scorer.jar");
+  public static final Path DEV_TOOLS_JAR =
+      LocalCluster.REPO.resolve("dev-tools/target/dev-tools.jar");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
@@ -40,8 +41,8 @@ public final class CaptureProcess implements AutoCloseable {
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
-                SCORER_JAR.toString(),
-                "io.mlws.scorer.capture.CaptureServer",
+                DEV_TOOLS_JAR.toString(),
+                "io.mlws.devtools.capture.CaptureServer",
                 "0",
                 "--bind",
                 address,

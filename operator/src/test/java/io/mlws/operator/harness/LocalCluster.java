@@ -1,11 +1,10 @@
-package io.mlws.operator.cluster;
+package io.mlws.operator.harness;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.mlws.operator.Kubectl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +70,10 @@ public final class LocalCluster {
    * Whether ClusterE2E is among the tests of this run (all of them, or those -Dit.test names): its
    * images are then built while the lighter tests run, off the e2e's own path.
    */
-  static boolean e2eWillRun() {
+  public static boolean e2eWillRun() {
+    if (!Boolean.parseBoolean(System.getProperty("mlws.e2e.imagesEarly", "true"))) {
+      return false;
+    }
     String selected = System.getProperty("mlws.itTest", "");
     return selected.isBlank() || selected.startsWith("${") || selected.contains("ClusterE2E");
   }
@@ -374,7 +376,7 @@ public final class LocalCluster {
     }
   }
 
-  static List<String> run(Duration timeout, String... command) {
+  public static List<String> run(Duration timeout, String... command) {
     try {
       Path output = Files.createTempFile("local-cluster-", ".out");
       Process process =

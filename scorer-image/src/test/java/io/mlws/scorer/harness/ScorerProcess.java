@@ -1,4 +1,4 @@
-package io.mlws.scorer;
+package io.mlws.scorer.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class ScorerProcess implements AutoCloseable {
   public static final Path JAR = Path.of("target/scorer.jar");
   public static final Path AGENT = Path.of("target/agent/applicationinsights-agent.jar");
-  static final HttpClient HTTP =
+  public static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public final Process process;
@@ -154,7 +154,7 @@ public final class ScorerProcess implements AutoCloseable {
     process.destroyForcibly();
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

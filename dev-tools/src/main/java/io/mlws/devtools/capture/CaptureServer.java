@@ -1,4 +1,4 @@
-package io.mlws.scorer.capture;
+package io.mlws.devtools.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -234,11 +234,12 @@ public final class CaptureServer implements AutoCloseable {
   }
 
   /**
-   * Runs the capture server alone: {@code java -cp scorer.jar io.mlws.scorer.capture.CaptureServer
-   * [port] [--bind ADDRESS] [--quiet] [--status N] [--delay-ms N] [--dump FILE]}. It prints what
-   * arrives unless quiet; --bind listens on ADDRESS instead of 127.0.0.1 (the local cluster's
-   * bridge, for pods); --status and --delay-ms play an ingestion outage for load tests; --dump
-   * writes every envelope to FILE as a JSON line (the peer benchmark counts them there).
+   * Runs the capture server alone: {@code java -cp scorer.jar
+   * io.mlws.devtools.capture.CaptureServer [port] [--bind ADDRESS] [--quiet] [--status N]
+   * [--delay-ms N] [--dump FILE]}. It prints what arrives unless quiet; --bind listens on ADDRESS
+   * instead of 127.0.0.1 (the local cluster's bridge, for pods); --status and --delay-ms play an
+   * ingestion outage for load tests; --dump writes every envelope to FILE as a JSON line (the peer
+   * benchmark counts them there).
    */
   public static void main(String[] args) throws IOException, InterruptedException {
     int port = 0;
