@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../../local-cluster/lib/strict.sh"
 cd "$(dirname "$0")"
 RATE=${RATE:-5000}; SECONDS_=${SECONDS_:-15}
-JAR=../../scorer-image/target/scorer.jar; DEV_TOOLS=../../dev-tools/target/dev-tools.jar; AGENT=../../scorer-image/target/agent/applicationinsights-agent.jar
+DEV_TOOLS=../../dev-tools/target/dev-tools.jar; AGENT=../../scorer-image/target/agent/applicationinsights-agent.jar
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt > /dev/null
 mvn -B -q compile > /dev/null
 CP="target/classes:$(cat target/classpath.txt)"
