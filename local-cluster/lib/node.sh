@@ -1,9 +1,10 @@
 # shellcheck shell=bash disable=SC2154 # state, repo, bridge, ...: set by lib/settings.sh and the script that sources this
 # Sourced by local-cluster/cluster: one real node, joined to the control plane: containerd with Debian's runc
 # and CNI plugins, the kubelet, kube-proxy (iptables mode) and kube-router's firewall (NetworkPolicy, with
-# iptables and ipset), all built from the pinned modules. The traps of
-# this kind of machine are in shared/FACTS.md ("A real node"): cgroup v1, no CAP_SYS_RESOURCE, a node IP that
-# cannot be loopback, sysctls the kubelet changes.
+# iptables and ipset), all built from the pinned modules. What the machines it runs on need of it: cgroup v1
+# (hybrid) with the cgroupfs driver, no CAP_SYS_RESOURCE (so runc must not lower its own oom_score_adj), a node IP
+# that is not loopback (the bridge's address), and sysctls the kubelet changes (saved and restored by
+# lib/network.sh).
 
 # shellcheck disable=SC2034 # local-cluster/cluster reads it
 node_components=(containerd kubelet kube-proxy kube-router)
@@ -46,7 +47,7 @@ state = "$c/state"
 [plugins.'io.containerd.cri.v1.images'.pinned_images]
   sandbox = "$pause_image"
 [plugins.'io.containerd.cri.v1.runtime']
-  # No CAP_SYS_RESOURCE here: runc cannot lower its own oom_score_adj (FACTS.md).
+  # Without CAP_SYS_RESOURCE (these machines lack it), runc cannot lower its own oom_score_adj.
   restrict_oom_score_adj = true
   enable_selinux = false
 [plugins.'io.containerd.cri.v1.runtime'.cni]

@@ -11,7 +11,10 @@ trap 'failed_command "$?" "$LINENO" "$BASH_COMMAND"' ERR
 
 failed_command() { # status line command
   [ "$BASH_SUBSHELL" -eq 0 ] || return 0
-  echo "${0##*/}: failed (exit $1) at ${BASH_SOURCE[1]:-$0} line $2: $3" >&2
+  local file=${BASH_SOURCE[1]:-$0} text
+  # The line as written (a function that returned non-zero is named by its caller's line, not `return`).
+  text=$(sed -n "$2{s/^[[:space:]]*//;p;q}" "$file" 2>/dev/null || true)
+  echo "${0##*/}: failed (exit $1) at $file line $2: ${text:-$3}" >&2
 }
 
 # Runs a command with its output in LOG; when it fails, names it and prints LOG's last lines, and returns its
