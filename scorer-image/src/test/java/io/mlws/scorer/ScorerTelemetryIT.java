@@ -45,16 +45,23 @@ class ScorerTelemetryIT {
           "Input",
           "Prediction");
 
+  /** A model's SAS signature and a caller's query value: neither may appear in any envelope. */
+  static final String SAS_SENTINEL = "SASSENTINEL0sig0e2Bq";
+
+  static final String QUERY_SENTINEL = "QUERYSENTINEL0c0de";
+
   @TempDir Path work;
 
   @Test
   void everyRequestAndEveryCollectionArrivesWithItsOperation() throws Exception {
     byte[] model = Files.readAllBytes(MODEL);
+    List<String> modelQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
     HttpServer modelServer =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     modelServer.createContext(
         "/models/iris.onnx",
         ex -> {
+          modelQueries.add(String.valueOf(ex.getRequestURI().getRawQuery()));
           ex.sendResponseHeaders(200, model.length);
           ex.getResponseBody().write(model);
           ex.close();
@@ -69,15 +76,23 @@ class ScorerTelemetryIT {
                 capture.connectionString(KEY),
                 Map.of(
                     "MLWS_MODEL_URI",
-                        "http://127.0.0.1:"
-                            + modelServer.getAddress().getPort()
-                            + "/models/iris.onnx",
-                    "MLWS_MODEL_SHA256", io.mlws.scorer.model.ModelFetcherAccess.sha256(MODEL),
-                    "MLWS_CONFIG", settings.toString(),
-                    "MLWS_SETTINGS_POLL_MILLIS", "200",
-                    "MLWS_POD_NAME", "iris-pod-1",
-                    "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", "100",
-                    "APPLICATIONINSIGHTS_ROLE_NAME", "iris"))) {
+                    "http://127.0.0.1:" + modelServer.getAddress().getPort() + "/models/iris.onnx",
+                    "MLWS_MODEL_SHA256",
+                    io.mlws.scorer.model.ModelFetcherAccess.sha256(MODEL),
+                    // What credential.type SasToken sets: it must reach the model server, and
+                    // nothing of it any envelope.
+                    "MLWS_MODEL_SAS_TOKEN",
+                    "sv=2024-11-04&sr=b&sp=r&sig=" + SAS_SENTINEL,
+                    "MLWS_CONFIG",
+                    settings.toString(),
+                    "MLWS_SETTINGS_POLL_MILLIS",
+                    "200",
+                    "MLWS_POD_NAME",
+                    "iris-pod-1",
+                    "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
+                    "100",
+                    "APPLICATIONINSIGHTS_ROLE_NAME",
+                    "iris"))) {
       scorer.awaitReady(Duration.ofSeconds(90));
       // Probes, as the kubelet sends them to the probe port, and as a person might on the
       // scoring port: neither becomes a RequestData.
@@ -102,7 +117,20 @@ class ScorerTelemetryIT {
         clientByRequestId.put(id, "client-" + i);
       }
       for (int i = 0; i < 10; i++) {
-        HttpResponse<String> response = scorer.score("{\"data\": [[1, 2]]}", null);
+        HttpResponse<String> response =
+            i == 0
+                // A caller's query (here a made-up key): the request's url keeps no query.
+                ? java.net.http.HttpClient.newHttpClient()
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                scorer.uri("/score?api_key=" + QUERY_SENTINEL))
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"data\": [[1, 2]]}"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                : scorer.score("{\"data\": [[1, 2]]}", null);
         assertThat(response.statusCode()).isEqualTo(400);
         statusByRequestId.put(response.headers().firstValue("x-ms-request-id").orElseThrow(), 400);
       }
@@ -158,12 +186,20 @@ class ScorerTelemetryIT {
 
       List<JsonNode> all = capture.envelopes();
       assertThat(Envelopes.ofType(all, "RemoteDependencyData"))
-          .as("the model download")
+          .as("the model download, without its query")
           .anySatisfy(
               d -> {
-                assertThat(Envelopes.data(d).path("data").asText()).contains("/models/iris.onnx");
+                assertThat(Envelopes.data(d).path("data").asText())
+                    .contains("/models/iris.onnx")
+                    .endsWith("?[REDACTED]");
                 assertThat(Envelopes.data(d).path("resultCode").asText()).isEqualTo("200");
               });
+      assertThat(modelQueries).as("the SAS reached the model server").isNotEmpty();
+      assertThat(modelQueries.get(0)).contains("sig=" + SAS_SENTINEL);
+      assertThat(all)
+          .as("envelopes holding the SAS or a caller's query")
+          .noneSatisfy(e -> assertThat(e.toString()).contains(SAS_SENTINEL))
+          .noneSatisfy(e -> assertThat(e.toString()).contains(QUERY_SENTINEL));
       // The scorer's one ingestion check at start reaches ingestion, and is not a dependency.
       assertThat(Envelopes.ofType(all, "MessageData"))
           .as("the ingestion check's trace")

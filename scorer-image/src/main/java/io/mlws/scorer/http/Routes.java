@@ -1,5 +1,6 @@
 package io.mlws.scorer.http;
 
+import io.mlws.scorer.metrics.MethodLabel;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,8 +44,12 @@ public final class Routes {
         + (matcher.group(3) == null ? "" : matcher.group(3));
   }
 
-  /** The telemetry name of a request: "POST /score", or "GET (unknown route)". */
+  /**
+   * The telemetry name of a request: "POST /score", or "GET (unknown route)"; a method that is not
+   * a standard one is named {@code _OTHER}, so callers cannot add names at will.
+   */
   public static String requestName(String method, String template) {
-    return method + (UNKNOWN.equals(template) ? " (unknown route)" : " " + template);
+    return MethodLabel.of(method)
+        + (UNKNOWN.equals(template) ? " (unknown route)" : " " + template);
   }
 }

@@ -54,7 +54,7 @@ public final class ScorerMetrics {
   static void request(String route, String method, int status, long nanos) {
     Timer.builder("mlws.requests")
         .description("HTTP requests to the scoring port, by route template, method and status")
-        .tags("route", route, "method", method, "code", String.valueOf(status))
+        .tags("route", route, "method", MethodLabel.of(method), "code", String.valueOf(status))
         .serviceLevelObjectives(BUCKETS)
         .register(registry())
         .record(Duration.ofNanos(nanos));

@@ -25,6 +25,34 @@ class PayloadShapingTest {
   }
 
   @Test
+  void redactsAnOpenInferenceTensorNamedInTheList() throws Exception {
+    var payload =
+        JSON.readTree(
+            """
+            {"inputs": [
+              {"name": "customer_id", "shape": [1], "datatype": "BYTES", "data": ["c-42"]},
+              {"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}]}""");
+
+    var redacted = PayloadShaping.redact(payload, Set.of("customer_id"));
+
+    assertThat(redacted.at("/inputs/0/data").asText()).isEqualTo(PayloadShaping.REDACTED);
+    assertThat(redacted.at("/inputs/0/name").asText()).isEqualTo("customer_id");
+    assertThat(redacted.at("/inputs/1/data").toString()).isEqualTo("[5.1,3.5,1.4,0.2]");
+    assertThat(redacted.toString()).doesNotContain("c-42");
+  }
+
+  @Test
+  void namesMatchWithoutRegardToCase() throws Exception {
+    var payload =
+        JSON.readTree(
+            "{\"Customer_ID\": \"c-1\", \"inputs\": [{\"name\": \"CUSTOMER_ID\", \"data\": [\"c-2\"]}]}");
+
+    var redacted = PayloadShaping.redact(payload, Set.of("customer_id"));
+
+    assertThat(redacted.toString()).doesNotContain("c-1").doesNotContain("c-2");
+  }
+
+  @Test
   void truncatesWithAVisibleMarkerWithinTheLimit() {
     String text = "x".repeat(100);
 

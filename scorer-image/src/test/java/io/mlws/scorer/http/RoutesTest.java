@@ -28,4 +28,16 @@ class RoutesTest {
   void requestNames(String template, String name) {
     assertThat(Routes.requestName("POST", template)).isEqualTo(name);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "GET, GET /score",
+    "PATCH, PATCH /score",
+    "post, _OTHER /score",
+    "XYZZY, _OTHER /score",
+    "GET2, _OTHER /score"
+  })
+  void aMethodNoStandardNamesIsOther(String method, String name) {
+    assertThat(Routes.requestName(method, "/score")).isEqualTo(name);
+  }
 }

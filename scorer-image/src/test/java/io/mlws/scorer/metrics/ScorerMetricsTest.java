@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScorerMetricsTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final int MADE_UP_METHODS = 50;
 
   @Test
   void countsWhatWasServedByRouteStatusAndOutcome() throws Exception {
@@ -63,6 +64,13 @@ class ScorerMetricsTest {
       }
       assertThat(post(base + "/score", "{\"data\": [[1, 2]]}")).isEqualTo(400);
       assertThat(get(base + "/nowhere").statusCode()).isEqualTo(404);
+      for (int i = 0; i < MADE_UP_METHODS; i++) {
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/score"))
+                .method("MADEUP" + i, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
 
       HttpResponse<String> scraped =
           get("http://127.0.0.1:" + ScorerHttpServer.port(probes) + "/metrics");
@@ -93,6 +101,20 @@ class ScorerMetricsTest {
           .isEqualTo(3);
       assertThat(sample(text, "mlws_data_collection_redacted_fields_total")).isEqualTo(3);
       assertThat(text).contains("jvm_memory_used_bytes");
+      assertThat(
+              text.lines()
+                  .filter(l -> l.startsWith("mlws_requests_seconds_count{"))
+                  .map(l -> l.replaceAll(".*method=\"([^\"]*)\".*", "$1"))
+                  .distinct())
+          .as("method label values after %d made-up methods", MADE_UP_METHODS)
+          .containsExactlyInAnyOrder("POST", "GET", "_OTHER");
+      assertThat(
+              text.lines()
+                  .filter(l -> l.startsWith("mlws_requests_seconds_count{"))
+                  .filter(l -> l.contains("method=\"_OTHER\""))
+                  .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                  .sum())
+          .isEqualTo(MADE_UP_METHODS);
     } finally {
       TestServers.stopNow(scoring);
       TestServers.stopNow(probes);
