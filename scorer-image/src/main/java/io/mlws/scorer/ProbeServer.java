@@ -37,7 +37,8 @@ public final class ProbeServer {
     threads.setName("probes");
     threads.setDaemon(true);
     Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server, 1, 1);
+    ServerConnector connector =
+        new ServerConnector(server, 1, 1, ScorerHttpServer.withoutServerHeader());
     connector.setPort(port);
     server.addConnector(connector);
     server.setHandler(

@@ -12,6 +12,8 @@ import io.mlws.scorer.settings.RuntimeSettings;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -38,12 +40,19 @@ public final class ScorerHttpServer {
         new ScorerHandler(model, settings, collector, config.maxRequestBytes(), config.maxRows()));
   }
 
+  /** HTTP/1.1 without a Server header: callers learn nothing of the server or its version. */
+  static HttpConnectionFactory withoutServerHeader() {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    return new HttpConnectionFactory(http);
+  }
+
   /** The server around any handler: the scorer's, or a test's. */
   public static Server start(ScorerConfig config, Handler handler) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("scorer");
     Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server);
+    ServerConnector connector = new ServerConnector(server, withoutServerHeader());
     connector.setPort(config.port());
     // While stopping, Jetty cuts idle connections after this long; a request still uploading its
     // body is given a few seconds rather than Jetty's default of one.

@@ -103,6 +103,7 @@ class ScorerEndpointsTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("x-ms-request-id")).get().asString().hasSize(36);
     assertThat(response.headers().firstValue("x-ms-client-request-id")).contains("client-7");
+    assertThat(response.headers().firstValue("Server")).as("no server name or version").isEmpty();
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("predictions").toString())
         .isEqualTo("[\"setosa\",\"versicolor\",\"virginica\"]");
