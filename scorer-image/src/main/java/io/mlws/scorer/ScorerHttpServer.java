@@ -3,6 +3,7 @@ package io.mlws.scorer;
 import io.mlws.scorer.auth.KeyCheck;
 import io.mlws.scorer.auth.ScoringKeys;
 import io.mlws.scorer.collect.DataCollector;
+import io.mlws.scorer.http.BodyFirst;
 import io.mlws.scorer.http.BusyAnswer;
 import io.mlws.scorer.http.ConnectionDrain;
 import io.mlws.scorer.http.JsonErrors;
@@ -58,7 +59,9 @@ public final class ScorerHttpServer {
     // body is given a few seconds rather than Jetty's default of one.
     connector.setShutdownIdleTimeout(5000);
     server.addConnector(connector);
-    Handler scoring = new BusyAnswer(limited(handler, config.limits()));
+    // The body first, then a slot: a slow body never holds one.
+    Handler scoring =
+        new BodyFirst(new BusyAnswer(limited(handler, config.limits())), config.maxRequestBytes());
     ConnectionDrain drain =
         new ConnectionDrain(
             config
