@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +29,7 @@ public final class DataCollector {
   private final String podName;
   private final TraceBridge bridge;
   private final Optional<StorageSink> storage;
+  private final CollectionSampling sampling;
 
   public DataCollector(Supplier<RuntimeSettings> settings, String podName, TraceBridge bridge) {
     this(settings, podName, bridge, Optional.empty());
@@ -41,10 +41,20 @@ public final class DataCollector {
       String podName,
       TraceBridge bridge,
       Optional<StorageSink> storage) {
+    this(settings, podName, bridge, storage, CollectionSampling.random());
+  }
+
+  DataCollector(
+      Supplier<RuntimeSettings> settings,
+      String podName,
+      TraceBridge bridge,
+      Optional<StorageSink> storage,
+      CollectionSampling sampling) {
     this.settings = settings;
     this.podName = podName;
     this.bridge = bridge;
     this.storage = storage;
+    this.sampling = sampling;
   }
 
   /** Identifies the request a collection belongs to. */
@@ -55,7 +65,7 @@ public final class DataCollector {
     if (!now.dataCollectionEnabled()) {
       return;
     }
-    if (!sampledIn(now.dataCollectionSamplingPercentage())) {
+    if (!sampling.keeps(now.dataCollectionSamplingPercentage())) {
       ScorerMetrics.dataCollection("sampled_out");
       return;
     }
@@ -114,9 +124,5 @@ public final class DataCollector {
     dimensions.put(
         "Prediction", PayloadShaping.truncate(prediction.toString(), now.maxPayloadChars()));
     return dimensions;
-  }
-
-  private static boolean sampledIn(double percentage) {
-    return percentage >= 100 || ThreadLocalRandom.current().nextDouble(100) < percentage;
   }
 }

@@ -39,6 +39,15 @@ class SettingsFileTest {
   }
 
   @Test
+  void aFractionalSamplingPercentageIsKeptAsWritten() throws Exception {
+    Path file = write("{\"dataCollection\": {\"enabled\": true, \"samplingPercentage\": 12.5}}");
+
+    try (SettingsFile settings = SettingsFile.watch(file, FROM_ENV, Duration.ofMillis(50))) {
+      assertThat(settings.get().dataCollectionSamplingPercentage()).isEqualTo(12.5);
+    }
+  }
+
+  @Test
   void reloadsWhenTheFileChangesAndKeepsTheLastGoodOnBadContent() throws Exception {
     Path file = write("{\"dataCollection\": {\"enabled\": false}}");
     Logger logger = (Logger) LoggerFactory.getLogger(SettingsFile.class);
