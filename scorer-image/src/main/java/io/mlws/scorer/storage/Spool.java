@@ -26,8 +26,18 @@ final class Spool {
   static final String CLOSED = ".seg";
   private static final String OPEN = ".open";
 
+  /** How a segment's file is opened for appending (tests give one whose writes fail). */
+  interface SegmentFiles {
+    OutputStream append(Path segment) throws IOException;
+  }
+
+  static final SegmentFiles ON_DISK =
+      segment ->
+          Files.newOutputStream(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.APPEND);
+
   private final Path dir;
   private final long capBytes;
+  private final SegmentFiles files;
   private long usedBytes;
   private long sequence;
   private Path open;
@@ -35,14 +45,19 @@ final class Spool {
   private long openBytes;
   private long openedAtNanos;
 
-  private Spool(Path dir, long capBytes, long usedBytes) {
+  private Spool(Path dir, long capBytes, long usedBytes, SegmentFiles files) {
     this.dir = dir;
     this.capBytes = capBytes;
     this.usedBytes = usedBytes;
+    this.files = files;
   }
 
   /** The spool in {@code dir}; a segment a killed container left open is closed as it is. */
   static Spool open(Path dir, long capBytes) throws IOException {
+    return open(dir, capBytes, ON_DISK);
+  }
+
+  static Spool open(Path dir, long capBytes, SegmentFiles segmentFiles) throws IOException {
     Files.createDirectories(dir);
     try (Stream<Path> files = Files.list(dir)) {
       for (Path note : files.filter(p -> p.toString().endsWith(".progress")).toList()) {
@@ -62,7 +77,7 @@ final class Spool {
       }
       used += Files.size(file);
     }
-    return new Spool(dir, capBytes, used);
+    return new Spool(dir, capBytes, used, segmentFiles);
   }
 
   /** Appends a record's entries; false (nothing written) when that would pass the cap. */
@@ -74,7 +89,16 @@ final class Spool {
     if (open == null) {
       openSegment();
     }
-    openStream.write(bytes);
+    try {
+      openStream.write(bytes);
+      openStream.flush();
+    } catch (IOException e) {
+      // Part of the record may be in the file (a full disk). It is the segment's last line, without
+      // its newline, which is never written to storage; the segment is closed so that no later
+      // record is joined to it.
+      abandonOpenSegment();
+      throw e;
+    }
     usedBytes += bytes.length;
     openBytes += bytes.length;
     if (openBytes >= MAX_SEGMENT_BYTES) {
@@ -101,6 +125,21 @@ final class Spool {
         open,
         dir.resolve(name.substring(0, name.length() - OPEN.length()) + CLOSED),
         StandardCopyOption.ATOMIC_MOVE);
+    open = null;
+    openStream = null;
+  }
+
+  /** Closes the open segment as it is after a failed write; what it holds counts as used. */
+  private void abandonOpenSegment() throws IOException {
+    try {
+      openStream.close();
+    } catch (IOException ignored) {
+      // The file is closed either way; what reached it is judged by its newlines.
+    }
+    String name = open.getFileName().toString();
+    Path closed = dir.resolve(name.substring(0, name.length() - OPEN.length()) + CLOSED);
+    Files.move(open, closed, StandardCopyOption.ATOMIC_MOVE);
+    usedBytes += Files.size(closed) - openBytes;
     open = null;
     openStream = null;
   }
@@ -133,8 +172,7 @@ final class Spool {
     open =
         dir.resolve(
             "%013d-%06d%s".formatted(System.currentTimeMillis(), sequence++ % 1_000_000, OPEN));
-    openStream =
-        Files.newOutputStream(open, StandardOpenOption.CREATE_NEW, StandardOpenOption.APPEND);
+    openStream = files.append(open);
     openBytes = 0;
     openedAtNanos = System.nanoTime();
   }
