@@ -16,11 +16,12 @@ import io.fabric8.kubernetes.api.model.EnvVarSource;
 @ValidationRule(
     value =
         "!self.name.startsWith('MLWS_') && !self.name.startsWith('APPLICATIONINSIGHTS_')"
-            + " && self.name != 'JAVA_TOOL_OPTIONS' && self.name != 'JDK_JAVA_OPTIONS'",
+            + " && self.name != 'JAVA_TOOL_OPTIONS' && self.name != 'JDK_JAVA_OPTIONS'"
+            + " && self.name != '_JAVA_OPTIONS'",
     message =
-        "env names starting with MLWS_ or APPLICATIONINSIGHTS_, and JAVA_TOOL_OPTIONS and"
-            + " JDK_JAVA_OPTIONS (the JVM's flags, the agent among them), are set by the operator"
-            + " and cannot be overridden")
+        "env names starting with MLWS_ or APPLICATIONINSIGHTS_, and JAVA_TOOL_OPTIONS,"
+            + " JDK_JAVA_OPTIONS and _JAVA_OPTIONS (the JVM's flags, the agent among them), are set"
+            + " by the operator and cannot be overridden")
 @ValidationRule(
     value = "!(has(self.value) && has(self.valueFrom))",
     message = "set either value or valueFrom, not both")

@@ -12,7 +12,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Where the model file is and how it is known in telemetry. */
 @ValidationRule(
     value =
-        "!self.uri.matches('[?&](sig|SharedAccessSignature)=') && !self.uri.matches('^[a-z]+://[^/]*@')",
+        "!self.uri.matches('(?i)[?&](sig|sharedaccesssignature)=') && !self.uri.matches('^[a-z]+://[^/]*@')",
     message =
         "spec.model.uri must not carry a credential (a SAS sig= parameter or user:password@): put"
             + " it in a Secret and name it in spec.model.credential")

@@ -60,7 +60,7 @@ public class ScorerPodSpec {
   @Size(max = 64)
   @JsonPropertyDescription(
       "Extra environment variables of the scorer container. The operator's own variables"
-          + " (MLWS_*, APPLICATIONINSIGHTS_*, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS) cannot be set"
+          + " (MLWS_*, APPLICATIONINSIGHTS_*, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS) cannot be set"
           + " here.")
   private List<EnvVariable> env;
 

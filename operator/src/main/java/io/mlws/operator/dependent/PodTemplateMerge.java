@@ -114,7 +114,8 @@ final class PodTemplateMerge {
     return name.startsWith("MLWS_")
         || name.startsWith("APPLICATIONINSIGHTS_")
         || name.equals("JAVA_TOOL_OPTIONS")
-        || name.equals("JDK_JAVA_OPTIONS");
+        || name.equals("JDK_JAVA_OPTIONS")
+        || name.equals("_JAVA_OPTIONS");
   }
 
   private static EnvVar envVar(EnvVariable variable) {

@@ -270,9 +270,13 @@ class CrdAdmissionIT {
             "unknown field \"spec.resources.claims\""),
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {env: [{name: MLWS_MODEL_URI, value: x}]}",
-            "env names starting with MLWS_ or APPLICATIONINSIGHTS_, and JAVA_TOOL_OPTIONS and"
-                + " JDK_JAVA_OPTIONS (the JVM's flags, the agent among them), are set by the"
-                + " operator"),
+            "env names starting with MLWS_ or APPLICATIONINSIGHTS_, and JAVA_TOOL_OPTIONS,"
+                + " JDK_JAVA_OPTIONS and _JAVA_OPTIONS (the JVM's flags, the agent among them), are"
+                + " set by the operator"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\npod: {env: [{name: _JAVA_OPTIONS, value:"
+                + " '-javaagent:/tmp/a.jar'}]}",
+            "cannot be overridden"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\npod: {env: [{name: JAVA_TOOL_OPTIONS, value: x}]}",
             "cannot be overridden"),
@@ -314,6 +318,12 @@ class CrdAdmissionIT {
             "pod labels under app.kubernetes.io/ are set by the operator"),
         Arguments.of(
             "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx?sv=2024&sig=abc'}",
+            "spec.model.uri must not carry a credential"),
+        Arguments.of(
+            "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx?sv=2024&SIG=abc'}",
+            "spec.model.uri must not carry a credential"),
+        Arguments.of(
+            "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx?Sig=abc'}",
             "spec.model.uri must not carry a credential"),
         Arguments.of(
             "model: {uri: 'https://user:pass@models.example.com/iris.onnx'}",
