@@ -62,7 +62,22 @@ class OperatorJarIT {
                   "MLWS_LOG_FORMAT",
                   "json"));
       try {
-        cluster.createConnectionStringSecret(ns, "shared", CONNECTION_STRING);
+        // As users create it: a client-side `kubectl apply`, which writes the whole Secret, its
+        // value included, into the last-applied-configuration annotation.
+        Path secret = home.resolve("shared-secret.yaml");
+        Files.writeString(
+            secret,
+            """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: shared, namespace: %s, labels: {"%s": "true"}}
+            stringData: {connection-string: "%s"}
+            """
+                .formatted(
+                    ns,
+                    io.mlws.operator.telemetry.ConnectionStringSecrets.LABEL,
+                    CONNECTION_STRING));
+        cluster.kubectl("apply", "-f", secret.toString());
         client
             .resources(io.mlws.api.v1alpha1.MLWebService.class)
             .inNamespace(ns)

@@ -1,17 +1,22 @@
 package io.mlws.operator.telemetry;
 
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.mlws.operator.Sha256;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The operator only needs to know which keys a Secret has and whether a value changed, so its
  * informer cache keeps key names with a SHA-256 digest of each value and drops every value: a heap
- * dump or a debug log of the operator cannot leak a connection string.
+ * dump or a debug log of the operator cannot leak a connection string. The Secret's annotations and
+ * managed fields go too: a client-side {@code kubectl apply} writes the whole Secret, values
+ * included, into its last-applied-configuration annotation, and the operator reads neither.
  */
 public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
 
@@ -36,7 +41,11 @@ public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
       secret.getStringData().forEach((k, v) -> keys.put(k, digest(v)));
     }
     return new SecretBuilder()
-        .withMetadata(secret.getMetadata())
+        .withMetadata(
+            new ObjectMetaBuilder(secret.getMetadata())
+                .withAnnotations(null)
+                .withManagedFields((List<ManagedFieldsEntry>) null)
+                .build())
         .withType(secret.getType())
         .withImmutable(secret.getImmutable())
         .withData(keys)

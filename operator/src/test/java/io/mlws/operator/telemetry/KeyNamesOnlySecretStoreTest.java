@@ -38,4 +38,36 @@ class KeyNamesOnlySecretStoreTest {
         .doesNotContain("InstrumentationKey")
         .doesNotContain("SW5zdHJ1bWVudGF0aW9u");
   }
+
+  @Test
+  void dropsTheLastAppliedAnnotationThatHoldsTheValueAndTheManagedFields() {
+    String applied =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"stringData\":{\"connection-string\":"
+            + "\"InstrumentationKey=secret\"}}";
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("ai")
+            .withNamespace("ns")
+            .withLabels(Map.of("mlws.io/connection-string", "true"))
+            .withAnnotations(Map.of("kubectl.kubernetes.io/last-applied-configuration", applied))
+            .addNewManagedField()
+            .withManager("kubectl-client-side-apply")
+            .withOperation("Update")
+            .endManagedField()
+            .endMetadata()
+            .withData(Map.of("connection-string", "SW5zdHJ1bWVudGF0aW9uS2V5PXNlY3JldA=="))
+            .build();
+    KeyNamesOnlySecretStore store = new KeyNamesOnlySecretStore();
+
+    store.put("ns/ai", secret);
+
+    Secret cached = store.get("ns/ai");
+    assertThat(cached.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getMetadata().getLabels())
+        .as("the label the informer selects on")
+        .containsEntry("mlws.io/connection-string", "true");
+    assertThat(cached.toString()).doesNotContain("InstrumentationKey");
+  }
 }
