@@ -7,17 +7,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,9 +77,13 @@ final class ResumableDownload {
       String broke = null;
       AtomicReference<HttpResponse.ResponseInfo> answer = new AtomicReference<>();
       AtomicReference<String> refusal = new AtomicReference<>();
+      AtomicBoolean overflowed = new AtomicBoolean();
+      long resumingAt = askedToResume ? have : 0;
       CompletableFuture<HttpResponse<Void>> response =
           http.sendAsync(
-              request.build(), info -> intoFile(info, partial, askedToResume, answer, refusal));
+              request.build(),
+              info ->
+                  intoFile(info, partial, askedToResume, answer, refusal, resumingAt, overflowed));
       try {
         // The whole body within the budget, not only the headers (which is all timeout() covers).
         response.get(left.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,6 +93,13 @@ final class ResumableDownload {
       } catch (ExecutionException e) {
         broke = String.valueOf(e.getCause().getMessage());
         lastBreak = broke;
+      }
+      if (overflowed.get()) {
+        // A body without a length that grew past the volume's limit: stopped there, never retried.
+        throw new ModelUnavailableException(
+            "model %s is more than the model volume's limit of %d bytes (its download was stopped"
+                    .formatted(uri, limits.maxBytes().getAsLong())
+                + " there): raise spec.model.volumeSizeLimit");
       }
       HttpResponse.ResponseInfo info = answer.get();
       if (info == null) {
@@ -139,7 +155,9 @@ final class ResumableDownload {
       Path partial,
       boolean askedToResume,
       AtomicReference<HttpResponse.ResponseInfo> answer,
-      AtomicReference<String> refusal) {
+      AtomicReference<String> refusal,
+      long resumingAt,
+      AtomicBoolean overflowed) {
     answer.set(info);
     boolean resumed = info.statusCode() == 206 && askedToResume;
     OptionalLong total = total(info.headers(), info.statusCode());
@@ -158,13 +176,83 @@ final class ResumableDownload {
     if ((info.statusCode() != 200 && !resumed) || !fits) {
       return HttpResponse.BodySubscribers.replacing(null);
     }
-    return HttpResponse.BodySubscribers.mapping(
+    HttpResponse.BodySubscriber<Path> file =
         HttpResponse.BodySubscribers.ofFile(
             partial,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
-            resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING),
-        file -> null);
+            resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+    return HttpResponse.BodySubscribers.mapping(
+        limits.maxBytes().isPresent()
+            ? new CappedBody<>(
+                file, resumed ? resumingAt : 0, limits.maxBytes().getAsLong(), overflowed)
+            : file,
+        written -> null);
+  }
+
+  /**
+   * A body written to the volume that stops, and fails, once the file would pass the volume's
+   * limit: a server that sends no length (chunked) cannot fill the volume until the kubelet evicts
+   * the pod.
+   */
+  static final class CappedBody<T> implements HttpResponse.BodySubscriber<T> {
+    private final HttpResponse.BodySubscriber<T> file;
+    private final long maxBytes;
+    private final AtomicBoolean overflowed;
+    private long written;
+    private Flow.Subscription subscription;
+
+    CappedBody(
+        HttpResponse.BodySubscriber<T> file,
+        long alreadyWritten,
+        long maxBytes,
+        AtomicBoolean overflowed) {
+      this.file = file;
+      this.written = alreadyWritten;
+      this.maxBytes = maxBytes;
+      this.overflowed = overflowed;
+    }
+
+    @Override
+    public CompletionStage<T> getBody() {
+      return file.getBody();
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      file.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (overflowed.get()) {
+        return;
+      }
+      for (ByteBuffer item : items) {
+        written += item.remaining();
+      }
+      if (written > maxBytes) {
+        overflowed.set(true);
+        subscription.cancel();
+        file.onError(
+            new IOException("more than the model volume's limit of " + maxBytes + " bytes"));
+        return;
+      }
+      file.onNext(items);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      file.onError(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      if (!overflowed.get()) {
+        file.onComplete();
+      }
+    }
   }
 
   private void refuseIfTooLarge(OptionalLong total) throws ModelUnavailableException {

@@ -51,6 +51,21 @@ class LargeModelDownloadTest {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     http.createContext("/big.onnx", this::answer);
     http.createContext(
+        "/chunked.onnx",
+        ex -> {
+          // No length (chunked), and more bytes than any volume the test allows.
+          ex.sendResponseHeaders(200, 0);
+          try (OutputStream out = ex.getResponseBody()) {
+            byte[] chunk = new byte[1 << 16];
+            for (int i = 0; i < 4 * SIZE / chunk.length && !stopping.get(); i++) {
+              out.write(chunk);
+              bytesServed.addAndGet(chunk.length);
+            }
+          } catch (IOException stopped) {
+            // The scorer stopped reading: what the test wants.
+          }
+        });
+    http.createContext(
         "/never.onnx",
         ex -> {
           // Headers at once, then one chunk, then nothing until the test ends.
@@ -169,6 +184,26 @@ class LargeModelDownloadTest {
         .hasMessageContaining("is " + SIZE + " bytes, more than the model volume's limit")
         .hasMessageContaining("spec.model.volumeSizeLimit");
     assertThat(downloads.resolve("model.onnx.part")).doesNotExist();
+  }
+
+  @Test
+  void aModelWithoutALengthStopsAtTheVolumesLimit() {
+    long limit = SIZE / 2;
+    assertThatThrownBy(
+            () ->
+                ModelFetcher.fetch(
+                    url("/chunked.onnx"),
+                    Optional.empty(),
+                    downloads,
+                    DownloadCredential.none(),
+                    new DownloadLimits(Duration.ofMinutes(1), OptionalLong.of(limit))))
+        .isInstanceOf(ModelFetcher.ModelUnavailableException.class)
+        .hasMessageContaining("more than the model volume's limit of " + limit + " bytes")
+        .hasMessageContaining("spec.model.volumeSizeLimit");
+    assertThat(downloads.resolve("model.onnx.part")).doesNotExist();
+    assertThat(bytesServed.get())
+        .as("bytes the server could send before the scorer stopped reading")
+        .isLessThan(4L * SIZE);
   }
 
   @Test
