@@ -110,6 +110,16 @@ class ScorerTelemetryIT {
             i == 0
                 ? "{\"data\": [[5.1, 3.5, 1.4, 0.2]], \"note\": \"" + "n".repeat(600) + "\"}"
                 : VALID.formatted(i);
+        if (i == 1) {
+          // Its body comes after its headers: the scorer goes on with it on another thread than
+          // the one it arrived on, and its telemetry must stay with it all the same.
+          Map.Entry<Integer, String> late =
+              scoreWithBodyLater(scorer.uri("/score").getPort(), body, "client-" + i);
+          assertThat(late.getKey()).isEqualTo(200);
+          statusByRequestId.put(late.getValue(), 200);
+          clientByRequestId.put(late.getValue(), "client-" + i);
+          continue;
+        }
         HttpResponse<String> response = scorer.score(body, "client-" + i);
         assertThat(response.statusCode()).isEqualTo(200);
         String id = response.headers().firstValue("x-ms-request-id").orElseThrow();
@@ -135,9 +145,18 @@ class ScorerTelemetryIT {
         statusByRequestId.put(response.headers().firstValue("x-ms-request-id").orElseThrow(), 400);
       }
 
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> scoreRequests(capture).size() == 50 && collections(capture).size() == 40);
+      await("50 RequestData named POST /score and 40 model_data_collection traces")
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        scoreRequests(capture).stream()
+                            .map(r -> Envelopes.data(r).path("responseCode").asText())
+                            .toList())
+                    .as("response codes of the POST /score RequestData so far")
+                    .hasSize(50);
+                assertThat(collections(capture)).as("collections so far").hasSize(40);
+              });
       awaitQuiet(capture); // nothing more arrives: the counts below are final, not a snapshot
       List<JsonNode> requests = scoreRequests(capture);
       assertThat(requests).hasSize(50);
@@ -373,6 +392,36 @@ class ScorerTelemetryIT {
   static void scoreAll(ScorerProcess scorer, int count) throws Exception {
     for (int i = 0; i < count; i++) {
       assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** A scoring call whose body is sent 300 ms after its headers; its status and request id. */
+  static Map.Entry<Integer, String> scoreWithBodyLater(int port, String body, String clientId)
+      throws Exception {
+    try (java.net.Socket socket =
+        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.write(
+          ("POST /score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "x-ms-client-request-id: "
+                  + clientId
+                  + "\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300);
+      out.write(bytes);
+      out.flush();
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      java.util.regex.Matcher id =
+          java.util.regex.Pattern.compile("(?im)^x-ms-request-id: *(\\S+)").matcher(answer);
+      assertThat(id.find()).as("a request id in %s", answer).isTrue();
+      return Map.entry(Integer.parseInt(answer.substring(9, 12)), id.group(1));
     }
   }
 

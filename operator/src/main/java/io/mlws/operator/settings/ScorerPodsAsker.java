@@ -26,6 +26,13 @@ import java.util.concurrent.TimeoutException;
 final class ScorerPodsAsker {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   static final Duration DEADLINE = Duration.ofSeconds(3);
+
+  /** A settings answer is a digest and a sentence; more than this is no answer. */
+  static final int MAX_ANSWER_BYTES = 16 * 1024;
+
+  /** Of a pod's reason for refusing a settings file, what goes into status. */
+  static final int MAX_REFUSED_CHARS = 512;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =
@@ -56,12 +63,12 @@ final class ScorerPodsAsker {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private CompletableFuture<PodSettingsAnswer> ask(Pod pod, int port) {
+  CompletableFuture<PodSettingsAnswer> ask(Pod pod, int port) {
     String name = pod.getMetadata().getName();
     URI uri =
         URI.create("http://" + hostPart(pod.getStatus().getPodIP()) + ":" + port + "/settings");
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(DEADLINE).GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    return http.sendAsync(request, BoundedBody.handler(MAX_ANSWER_BYTES))
         .thenApply(response -> read(name, response))
         .exceptionally(
             e ->
@@ -85,13 +92,17 @@ final class ScorerPodsAsker {
     }
   }
 
-  static PodSettingsAnswer read(String pod, HttpResponse<String> response) {
+  static PodSettingsAnswer read(String pod, HttpResponse<Optional<String>> response) {
     if (response.statusCode() != 200) {
       return PodSettingsAnswer.unanswered(
           pod, "HTTP " + response.statusCode() + " (is its image older than the operator?)");
     }
+    if (response.body().isEmpty()) {
+      return PodSettingsAnswer.unanswered(
+          pod, "an answer larger than " + MAX_ANSWER_BYTES + " bytes");
+    }
     try {
-      JsonNode body = JSON.readTree(response.body());
+      JsonNode body = JSON.readTree(response.body().get());
       String digest = body.path("digest").asText("");
       if (digest.isEmpty()) {
         return PodSettingsAnswer.unanswered(pod, "an answer without a digest");
@@ -100,11 +111,17 @@ final class ScorerPodsAsker {
           pod,
           digest,
           body.hasNonNull("refused")
-              ? Optional.of(body.get("refused").asText())
+              ? Optional.of(shortened(body.get("refused").asText()))
               : Optional.empty());
     } catch (Exception e) {
       return PodSettingsAnswer.unanswered(pod, "an answer that is not JSON");
     }
+  }
+
+  private static String shortened(String text) {
+    return text.length() <= MAX_REFUSED_CHARS
+        ? text
+        : text.substring(0, MAX_REFUSED_CHARS) + "… (" + text.length() + " characters)";
   }
 
   private static String hostPart(String ip) {

@@ -1,5 +1,7 @@
 package io.mlws.scorer.http;
 
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +23,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * The body must arrive within {@link #DEADLINE_MILLIS}, however slowly its bytes trickle (Jetty's
  * idle timeout starts again at each byte). What is too large, late or broken is passed on as such,
  * for the scorer's handler to answer as it answers any request (413, 408), on a connection that
- * then closes: the rest of that body is never read.
+ * then closes: the rest of that body is never read. The request goes on in the telemetry context it
+ * arrived in (the agent's request span), whichever thread the last bytes came on, so that its name,
+ * its request id and its data collection stay with it.
  */
 public final class BodyFirst extends Handler.Wrapper {
   /** How long a request may take to send its body, from its headers. */
@@ -71,6 +75,7 @@ public final class BodyFirst extends Handler.Wrapper {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final AtomicBoolean done = new AtomicBoolean();
     private final Scheduler.Task deadline;
+    private final Context telemetry = Context.current();
 
     Reading(Request request, Response response, Callback callback) {
       this.request = request;
@@ -123,8 +128,12 @@ public final class BodyFirst extends Handler.Wrapper {
       if (failure != null || body.size() > maxBytes) {
         closeAfterAnswer(response);
       }
-      passOn(
-          new Buffered(request, ByteBuffer.wrap(body.toByteArray()), failure), response, callback);
+      try (Scope scope = telemetry.makeCurrent()) {
+        passOn(
+            new Buffered(request, ByteBuffer.wrap(body.toByteArray()), failure),
+            response,
+            callback);
+      }
     }
   }
 
