@@ -2,10 +2,6 @@ package io.mlws.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlws.scorer.collect.DataCollector;
-import io.mlws.scorer.model.OnnxModel;
-import io.mlws.scorer.settings.RuntimeSettings;
-import io.mlws.scorer.telemetry.TraceBridge;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -14,12 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
 
@@ -43,15 +37,7 @@ class SlowClientsTest {
                 "MLWS_MAX_CONCURRENT_REQUESTS", String.valueOf(SLOTS),
                 "MLWS_MAX_QUEUED_REQUESTS", "2",
                 "MLWS_MAX_QUEUE_WAIT_MILLIS", "1000"));
-    RuntimeSettings settings = RuntimeSettings.fromConfig(config);
-    ModelHolder model = new ModelHolder();
-    model.set(OnnxModel.load(Path.of("models/iris.onnx"), Optional.empty()));
-    Server scoring =
-        ScorerHttpServer.start(
-            config,
-            model,
-            () -> settings,
-            new DataCollector(() -> settings, "pod-1", new TraceBridge.LogRecord()));
+    Server scoring = TestServers.scoring(config, TestServers.iris());
     int port = ScorerHttpServer.port(scoring);
     List<Socket> slow = new ArrayList<>();
     try {

@@ -10,12 +10,9 @@ import io.mlws.scorer.ModelHolder;
 import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
 import io.mlws.scorer.TestServers;
-import io.mlws.scorer.collect.DataCollector;
 import io.mlws.scorer.model.ModelKind;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.TensorSpec;
-import io.mlws.scorer.settings.RuntimeSettings;
-import io.mlws.scorer.telemetry.TraceBridge;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,13 +68,7 @@ class ConverterModelsTest {
       ModelHolder holder = new ModelHolder();
       OnnxModel model = OnnxModel.load(file, Optional.empty());
       holder.set(model);
-      RuntimeSettings settings = RuntimeSettings.fromConfig(config);
-      Server server =
-          ScorerHttpServer.start(
-              config,
-              holder,
-              () -> settings,
-              new DataCollector(() -> settings, "pod", new TraceBridge.LogRecord()));
+      Server server = TestServers.scoring(config, holder);
       return new Served(server, "http://127.0.0.1:" + ScorerHttpServer.port(server), model);
     }
 

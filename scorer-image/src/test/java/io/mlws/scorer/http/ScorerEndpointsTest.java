@@ -9,16 +9,13 @@ import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
 import io.mlws.scorer.TestServers;
 import io.mlws.scorer.collect.DataCollector;
-import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.telemetry.TraceBridge;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -52,15 +49,7 @@ class ScorerEndpointsTest {
                 "65536",
                 "MLWS_MAX_ROWS",
                 "100"));
-    ModelHolder model = new ModelHolder();
-    model.set(OnnxModel.load(Path.of("models/iris.onnx"), Optional.empty()));
-    RuntimeSettings settings = RuntimeSettings.fromConfig(config);
-    server =
-        ScorerHttpServer.start(
-            config,
-            model,
-            () -> settings,
-            new DataCollector(() -> settings, "pod-1", new TraceBridge.LogRecord()));
+    server = TestServers.scoring(config, TestServers.iris());
     base = "http://127.0.0.1:" + ScorerHttpServer.port(server);
   }
 

@@ -9,16 +9,11 @@ import io.mlws.scorer.ProbeServer;
 import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
 import io.mlws.scorer.TestServers;
-import io.mlws.scorer.collect.DataCollector;
-import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.settings.AppliedSettings;
-import io.mlws.scorer.settings.RuntimeSettings;
-import io.mlws.scorer.telemetry.TraceBridge;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -42,16 +37,9 @@ class ScorerMetricsTest {
                 "MLWS_PORT", "0",
                 "MLWS_DATA_COLLECTION_ENABLED", "true",
                 "MLWS_DATA_COLLECTION_REDACT_FIELDS", "customer_id"));
-    RuntimeSettings settings = RuntimeSettings.fromConfig(config);
-    ModelHolder model = new ModelHolder();
-    model.set(OnnxModel.load(Path.of("models/iris.onnx"), Optional.empty()));
+    ModelHolder model = TestServers.iris();
     PrometheusMeterRegistry registry = ScorerMetrics.prometheus();
-    Server scoring =
-        ScorerHttpServer.start(
-            config,
-            model,
-            () -> settings,
-            new DataCollector(() -> settings, "pod-1", new TraceBridge.LogRecord()));
+    Server scoring = TestServers.scoring(config, model);
     AppliedSettings applied =
         new AppliedSettings("sha256:0f0f", Optional.of("dataCollection.maxPayloadChars must be …"));
     Server probes = ProbeServer.start(0, model, scoring, registry, () -> applied);
