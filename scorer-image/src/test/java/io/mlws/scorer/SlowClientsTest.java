@@ -1,6 +1,7 @@
 package io.mlws.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +53,11 @@ class SlowClientsTest {
       for (int i = 0; i < UNFINISHED_HEADERS; i++) {
         slow.add(send(port, "POST /score HTTP/1.1\r\nHost: x\r\nContent-Len"));
       }
-      Thread.sleep(500); // the slow ones are in before the well-behaved ones
+      ServerConnector connector = (ServerConnector) scoring.getConnectors()[0];
+      await("the slow connections accepted before the well-behaved calls")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> connector.getConnectedEndPoints().size() >= SLOW_BODIES + UNFINISHED_HEADERS);
       HttpClient http = HttpClient.newHttpClient();
       for (int i = 0; i < 10; i++) {
         HttpResponse<String> scored =
