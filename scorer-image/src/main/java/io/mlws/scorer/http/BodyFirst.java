@@ -23,9 +23,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * The body must arrive within {@link #DEADLINE_MILLIS}, however slowly its bytes trickle (Jetty's
  * idle timeout starts again at each byte). What is too large, late or broken is passed on as such,
  * for the scorer's handler to answer as it answers any request (413, 408), on a connection that
- * then closes: the rest of that body is never read. The request goes on in the telemetry context it
- * arrived in (the agent's request span), whichever thread the last bytes came on, so that its name,
- * its request id and its data collection stay with it.
+ * then closes: the rest of that body is never read by the scorer (a client that writes a body over
+ * the cap before reading still gets its 413: HostileInputIT). The request goes on in the telemetry
+ * context it arrived in (the agent's request span), whichever thread the last bytes came on, so
+ * that its name, its request id and its data collection stay with it.
  */
 public final class BodyFirst extends Handler.Wrapper {
   /** How long a request may take to send its body, from its headers. */

@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class ScorerHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long LINGER_BYTES = 256L << 20;
-  private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
 
   private final ModelHolder model;
@@ -101,9 +99,6 @@ public final class ScorerHandler extends Handler.Abstract {
               "InternalError",
               "the model could not score this request; quote request id " + requestId,
               requestId);
-    }
-    if (reply.status() >= 400) {
-      discardUnreadBody(request, response);
     }
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
@@ -254,30 +249,6 @@ public final class ScorerHandler extends Handler.Abstract {
       return JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw ApiError.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  /**
-   * An answer given before the body was read leaves the body on the connection. Like nginx's
-   * lingering close, the rest is read and discarded (up to {@link #LINGER_BYTES} and {@link
-   * #LINGER_NANOS}) before the answer goes out, so a client that writes its whole body before
-   * reading (Python's urllib, many SDKs) gets the 4xx instead of a broken pipe. A body over the
-   * request cap then closes the connection.
-   */
-  private void discardUnreadBody(Request request, Response response) {
-    long deadline = System.nanoTime() + LINGER_NANOS;
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] buffer = new byte[65536];
-      long read = 0;
-      int n;
-      while (read <= LINGER_BYTES && System.nanoTime() < deadline && (n = in.read(buffer)) >= 0) {
-        read += n;
-      }
-      if (read > maxRequestBytes) {
-        response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      }
-    } catch (IOException e) {
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
   }
 
