@@ -59,23 +59,8 @@ public final class LocalCluster {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> run(Duration.ofMinutes(1), SCRIPT.toString(), "down")));
       shared.installCrdAndRbac();
-      if (e2eWillRun()) {
-        shared.buildImagesInBackground();
-      }
     }
     return shared;
-  }
-
-  /**
-   * Whether ClusterE2E is among the tests of this run (all of them, or those -Dit.test names): its
-   * images are then built while the lighter tests run, off the e2e's own path.
-   */
-  public static boolean e2eWillRun() {
-    if (!Boolean.parseBoolean(System.getProperty("mlws.e2e.imagesEarly", "true"))) {
-      return false;
-    }
-    String selected = System.getProperty("mlws.itTest", "");
-    return selected.isBlank() || selected.startsWith("${") || selected.contains("ClusterE2E");
   }
 
   private void installCrdAndRbac() {
@@ -128,38 +113,10 @@ public final class LocalCluster {
    * Builds the operator and scorer images from their Dockerfiles and loads them into the real node
    * ({@code local-cluster/cluster images}); returns their references, operator then scorer.
    */
-  public List<String> buildImages() throws InterruptedException {
-    buildImagesInBackground();
-    try {
-      return images.get(30, java.util.concurrent.TimeUnit.MINUTES);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("local-cluster/cluster images failed", e);
-    }
+  public List<String> buildImages() {
+    List<String> lines = run(Duration.ofMinutes(20), SCRIPT.toString(), "images");
+    return lines.subList(lines.size() - 2, lines.size());
   }
-
-  /** Starts building the images (once), on a thread of its own; {@link #buildImages} waits. */
-  public synchronized void buildImagesInBackground() {
-    if (images != null) {
-      return;
-    }
-    images = new java.util.concurrent.CompletableFuture<>();
-    Thread build =
-        new Thread(
-            () -> {
-              try {
-                ScorerJar.awaitCurrent();
-                List<String> lines = run(Duration.ofMinutes(20), SCRIPT.toString(), "images");
-                images.complete(lines.subList(lines.size() - 2, lines.size()));
-              } catch (Throwable e) {
-                images.completeExceptionally(e);
-              }
-            },
-            "local-cluster-images");
-    build.setDaemon(true);
-    build.start();
-  }
-
-  private java.util.concurrent.CompletableFuture<List<String>> images;
 
   /** The address of the bridge the real node's pods live on (the node's InternalIP). */
   public String bridgeAddress() {

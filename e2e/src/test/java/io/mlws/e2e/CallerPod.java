@@ -1,4 +1,4 @@
-package io.mlws.operator.e2e;
+package io.mlws.e2e;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

@@ -1,4 +1,4 @@
-package io.mlws.operator.e2e;
+package io.mlws.e2e;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,9 +1,8 @@
-package io.mlws.operator.e2e;
+package io.mlws.e2e;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.harness.CaptureProcess;
 import io.mlws.operator.harness.LocalCluster;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BigModelService implements AutoCloseable {
   static final String NAME = "big";
-  static final Path MODEL = LocalCluster.REPO.resolve("operator/target/e2e-big-model/big.onnx");
+  static final Path MODEL = LocalCluster.REPO.resolve("e2e/target/big-model/big.onnx");
   static final Path MAKE_MODELS =
       LocalCluster.REPO.resolve("scorer-image/test-models/make-models.sh");
 
@@ -43,13 +41,15 @@ final class BigModelService implements AutoCloseable {
 
   static final Duration PAUSE = Duration.ofMillis(100);
 
+  private final E2eScenario scenario;
   private final HttpServer server;
   private final CaptureProcess capture;
   private final long modelBytes;
   private ClusterIpLoad load;
-  private Instant loadStarted;
 
-  private BigModelService(HttpServer server, CaptureProcess capture, long modelBytes) {
+  private BigModelService(
+      E2eScenario scenario, HttpServer server, CaptureProcess capture, long modelBytes) {
+    this.scenario = scenario;
     this.server = server;
     this.capture = capture;
     this.modelBytes = modelBytes;
@@ -59,7 +59,9 @@ final class BigModelService implements AutoCloseable {
    * Writes the model (once per build), serves it on the node's bridge and creates the service in
    * {@code namespace}, its telemetry to a capture server of its own.
    */
-  static BigModelService create(LocalCluster cluster, String namespace) throws Exception {
+  static BigModelService create(E2eScenario scenario) throws Exception {
+    LocalCluster cluster = LocalCluster.shared();
+    String namespace = scenario.namespace();
     String bridgeAddress = cluster.bridgeAddress();
     if (!Files.exists(MODEL)) {
       Files.createDirectories(MODEL.getParent());
@@ -90,11 +92,8 @@ final class BigModelService implements AutoCloseable {
     cluster.createConnectionStringSecret(
         namespace, NAME + "-capture", capture.connectionString(IKEY));
     String uri = "http://" + bridgeAddress + ":" + server.getAddress().getPort() + "/big.onnx";
-    MLWebService service =
-        ClusterE2E.client
-            .getKubernetesSerialization()
-            .unmarshal(
-                """
+    scenario.create(
+        """
                 apiVersion: mlws.io/v1alpha1
                 kind: MLWebService
                 metadata: {name: %s}
@@ -104,36 +103,17 @@ final class BigModelService implements AutoCloseable {
                   appInsights: {enabled: true, connectionStringSecretRef: {name: %s}}
                   dataCollection: {enabled: true}
                 """
-                    .formatted(NAME, uri, sha256(MODEL), NAME + "-capture"),
-                MLWebService.class);
-    ClusterE2E.client
-        .resources(MLWebService.class)
-        .inNamespace(namespace)
-        .resource(service)
-        .create();
-    return new BigModelService(server, capture, Files.size(MODEL));
+            .formatted(NAME, uri, sha256(MODEL), NAME + "-capture"));
+    return new BigModelService(scenario, server, capture, Files.size(MODEL));
   }
 
   /** Once the pod is Ready and its ClusterIP answers: the load starts (once). */
-  void startLoad(String namespace) throws IOException, InterruptedException {
+  void startLoad() throws IOException, InterruptedException {
     if (load != null) {
       return;
     }
-    ClusterE2E.kubectl(
-        "-n", namespace, "wait", "--for=condition=Ready", "mlws/" + NAME, "--timeout=5m");
-    String base = "http://" + ClusterE2E.clusterIp(NAME);
-    // Ready says the pod answers; kube-proxy sends the ClusterIP to it a moment later.
-    org.awaitility.Awaitility.await("the big model's first score through its ClusterIP")
-        .atMost(Duration.ofMinutes(1))
-        .ignoreExceptions()
-        .until(() -> ClusterE2E.score(base).statusCode() == 200);
-    load = ClusterIpLoad.start(base, CLIENTS, PAUSE);
-    loadStarted = Instant.now();
-  }
-
-  /** When the load has run for {@code duration}. */
-  Instant loadEnds(Duration duration) {
-    return loadStarted.plus(duration);
+    scenario.awaitReady(NAME);
+    load = ClusterIpLoad.start(scenario.scoringThroughClusterIp(NAME), CLIENTS, PAUSE);
   }
 
   /** Stops the load and returns each outcome's count. */
