@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PEERS = Path(__file__).resolve().parent
 VENVS = Path(os.environ.get("MLWS_PEERS_DIR", Path.home() / ".cache/mlws/peers"))
 SCORER_JAR = ROOT / "scorer-image/target/scorer.jar"
+DEV_TOOLS_JAR = ROOT / "dev-tools/target/dev-tools.jar"
 AGENT_JAR = ROOT / "scorer-image/target/agent/applicationinsights-agent.jar"
 MODEL = ROOT / "scorer-image/models/iris.onnx"
 SCORE_LUA = ROOT / "bench/wrk/score.lua"
@@ -169,7 +170,7 @@ class Capture:
         self.port = free_port()
         self.dump = log_dir / f"envelopes-{label}.jsonl"
         self.process = subprocess.Popen(
-            ["java", "-cp", str(SCORER_JAR), "io.mlws.scorer.capture.CaptureServer", str(self.port),
+            ["java", "-cp", str(DEV_TOOLS_JAR), "io.mlws.devtools.capture.CaptureServer", str(self.port),
              "--quiet", "--dump", str(self.dump), "--status", str(status)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30

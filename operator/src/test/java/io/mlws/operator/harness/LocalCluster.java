@@ -70,7 +70,22 @@ public final class LocalCluster {
         "--force-conflicts",
         "-k",
         REPO.resolve("crds/manifests").toString());
-    kubectl("wait", "--for=condition=Established", "crd/mlwebservices.mlws.io", "--timeout=60s");
+    // Not `kubectl wait`: on a CRD so new that it has no status.conditions yet, it fails at once
+    // ("<nil> is of the type <nil>") instead of waiting.
+    org.awaitility.Awaitility.await("the CRD Established")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                "True"
+                    .equals(
+                        tryKubectl(
+                                "get",
+                                "crd/mlwebservices.mlws.io",
+                                "-o",
+                                "jsonpath={.status.conditions[?(@.type==\"Established\")].status}")
+                            .output()
+                            .trim()));
     // Established is not served yet: on a fresh cluster the resource's storage may still be
     // initialising, and the first list answers 429 "storage is (re)initializing".
     org.awaitility.Awaitility.await("mlwebservices served by the API server")
