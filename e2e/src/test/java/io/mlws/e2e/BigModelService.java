@@ -31,12 +31,12 @@ final class BigModelService implements AutoCloseable {
   static final Path MAKE_MODELS =
       LocalCluster.REPO.resolve("scorer-image/test-models/make-models.sh");
 
-  /**
-   * One client at most ten requests a second: steady load that leaves the node's CPU to the
-   * telemetry test beside it (two unpaced clients slowed its rollouts by half).
-   */
   static final String IKEY = "b19b19b1-0000-4000-8000-0000000000b1";
 
+  /**
+   * One client at most ten requests a second: steady load that leaves the node's CPU to the
+   * scenarios beside it (two unpaced clients slowed the telemetry scenario's rollouts by half).
+   */
   static final int CLIENTS = 1;
 
   static final Duration PAUSE = Duration.ofMillis(100);
@@ -55,28 +55,35 @@ final class BigModelService implements AutoCloseable {
     this.modelBytes = modelBytes;
   }
 
+  /** Writes the model with the test models' pinned converters, once per build (a minute or so). */
+  static synchronized void writeModel() throws Exception {
+    if (Files.exists(MODEL)) {
+      return;
+    }
+    Files.createDirectories(MODEL.getParent());
+    Process make =
+        new ProcessBuilder("bash", MAKE_MODELS.toString(), "--big", MODEL.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(MODEL.resolveSibling("make-models.log").toFile())
+            .start();
+    if (!make.waitFor(10, TimeUnit.MINUTES) || make.exitValue() != 0) {
+      make.destroyForcibly();
+      throw new IllegalStateException(
+          "make-models.sh --big failed: "
+              + Files.readString(MODEL.resolveSibling("make-models.log")));
+    }
+  }
+
   /**
-   * Writes the model (once per build), serves it on the node's bridge and creates the service in
-   * {@code namespace}, its telemetry to a capture server of its own.
+   * Serves the model on the node's bridge and creates the service in the scenario's namespace, its
+   * telemetry to a capture server of its own.
    */
   static BigModelService create(E2eScenario scenario) throws Exception {
+    writeModel();
     LocalCluster cluster = LocalCluster.shared();
     String namespace = scenario.namespace();
     String bridgeAddress = cluster.bridgeAddress();
-    if (!Files.exists(MODEL)) {
-      Files.createDirectories(MODEL.getParent());
-      Process make =
-          new ProcessBuilder("bash", MAKE_MODELS.toString(), "--big", MODEL.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(MODEL.resolveSibling("make-models.log").toFile())
-              .start();
-      if (!make.waitFor(10, TimeUnit.MINUTES) || make.exitValue() != 0) {
-        make.destroyForcibly();
-        throw new IllegalStateException(
-            "make-models.sh --big failed: "
-                + Files.readString(MODEL.resolveSibling("make-models.log")));
-      }
-    }
+
     HttpServer server = HttpServer.create(new InetSocketAddress(bridgeAddress, 0), 8);
     server.createContext(
         "/big.onnx",

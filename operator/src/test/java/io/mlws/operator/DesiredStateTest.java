@@ -111,6 +111,7 @@ class DesiredStateTest {
             new SecretBuilder()
                 .withNewMetadata()
                 .withName("ai")
+                .withUid("5a0f3c1e-8d2b-4e7a-9c61-2f4b7d9e0a13")
                 .endMetadata()
                 .withData(data)
                 .build()));

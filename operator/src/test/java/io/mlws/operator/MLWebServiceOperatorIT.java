@@ -324,7 +324,7 @@ class MLWebServiceOperatorIT {
         .until(() -> !before.equals(connectionStringDigest("rotation")));
     assertThat(connectionStringDigest("rotation"))
         .as("a digest on the pod template, never the value")
-        .matches("sha256:[0-9a-f]{64}")
+        .matches("hmac-sha256:[0-9a-f]{64}")
         .doesNotContain("InstrumentationKey");
     await().atMost(Duration.ofSeconds(30)).until(() -> replicaSets("rotation").size() == 2);
     assertConnectionStringAppearsOnlyInSecrets();

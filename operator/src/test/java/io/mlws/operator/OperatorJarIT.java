@@ -218,6 +218,68 @@ class OperatorJarIT {
     return -1;
   }
 
+  /**
+   * Labelled ConfigMaps of 1 MiB, which anyone who may create a ConfigMap can write, fill the
+   * operator's caches: with the options deploy/manager gives it and a heap that serves it well
+   * without them (32 MiB here, ready and answering), the operator ends once they arrive (the
+   * kubelet restarts it) instead of running on with dead informer threads.
+   */
+  @Test
+  void aHeapThatRunsOutEndsTheProcess() throws Exception {
+    LocalCluster cluster = LocalCluster.shared();
+    String ns = cluster.createNamespace("jar-oom");
+    int healthPort = freePort();
+    Process operator =
+        OperatorJar.start(
+            cluster,
+            home,
+            Map.of(
+                "MLWS_HEALTH_PORT",
+                String.valueOf(healthPort),
+                "MLWS_LEADER_ELECTION",
+                "false",
+                "MLWS_WATCH_NAMESPACES",
+                ns),
+            List.of("-Xmx32m"));
+    try (var client = cluster.admin()) {
+      await("the operator ready with a 32 MiB heap")
+          .atMost(Duration.ofMinutes(1))
+          .ignoreExceptions()
+          .until(() -> get(HttpClient.newHttpClient(), healthPort, "/readyz").statusCode() == 200);
+      String mebibyte = "x".repeat(1 << 20);
+      for (int i = 0; i < 40 && operator.isAlive(); i++) {
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .resource(
+                new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName("forged-" + i)
+                    .withLabels(Map.of("app.kubernetes.io/managed-by", "mlws-operator"))
+                    .endMetadata()
+                    .withData(Map.of("filler", mebibyte))
+                    .build())
+            .create();
+      }
+      assertThat(operator.waitFor(3, TimeUnit.MINUTES))
+          .as("the operator ended once its heap ran out:\n%s", tail(home.resolve("operator.log")))
+          .isTrue();
+      assertThat(operator.exitValue()).as("ExitOnOutOfMemoryError's status").isEqualTo(3);
+      assertThat(Files.readString(home.resolve("operator.log")))
+          .contains("Terminating due to java.lang.OutOfMemoryError");
+    } finally {
+      operator.destroyForcibly();
+      try (var client = cluster.admin()) {
+        client.namespaces().withName(ns).delete();
+      }
+    }
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+
   @Test
   void withoutAClusterItSaysSoInOneLineAndExits() throws Exception {
     Process operator = startWithout(Map.of("KUBECONFIG", home.resolve("none").toString()));

@@ -40,6 +40,9 @@ public final class ProbeServer {
     ServerConnector connector =
         new ServerConnector(server, 1, 1, ScorerHttpServer.withoutServerHeader());
     connector.setPort(port);
+    // A connection that sends nothing more is closed soon: idle ones cost no thread, but need not
+    // stay for the default 30 s.
+    connector.setIdleTimeout(5_000);
     server.addConnector(connector);
     server.setHandler(
         new ProbeHandler(

@@ -39,7 +39,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
    * A digest of the connection string on the pod template: a rotated value rolls the pods, while
    * the value itself never leaves its Secret.
    */
-  public static final String CONNECTION_STRING_DIGEST = "mlws.io/connection-string-sha256";
+  public static final String CONNECTION_STRING_DIGEST = "mlws.io/connection-string-digest";
 
   public ScorerDeployment() {
     super(Deployment.class);

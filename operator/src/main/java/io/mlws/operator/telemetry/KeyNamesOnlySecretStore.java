@@ -13,8 +13,11 @@ import java.util.Map;
 
 /**
  * The operator only needs to know which keys a Secret has and whether a value changed, so its
- * informer cache keeps key names with a SHA-256 digest of each value and drops every value: a heap
- * dump or a debug log of the operator cannot leak a connection string. The Secret's annotations and
+ * informer cache keeps key names with a digest of each value and drops every value: a heap dump or
+ * a debug log of the operator cannot leak a connection string. The digest is an HMAC-SHA256 keyed
+ * by the Secret's UID: it reaches the pod template (so that a rotation rolls the pods), where
+ * anyone with {@code view} reads it, and a plain hash would let them check a guessed connection
+ * string; the UID is readable only with access to the Secret itself. The Secret's annotations and
  * managed fields go too: a client-side {@code kubectl apply} writes the whole Secret, values
  * included, into its last-applied-configuration annotation, and the operator reads neither.
  */
@@ -30,15 +33,17 @@ public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
   }
 
   /**
-   * Each value becomes "sha256:&lt;hex&gt;"; an empty value stays empty so it counts as missing.
+   * Each value becomes "hmac-sha256:&lt;hex&gt;"; an empty value stays empty so it counts as
+   * missing.
    */
   public static Secret withoutValues(Secret secret) {
+    String key = "mlws-secret-uid:" + secret.getMetadata().getUid();
     Map<String, String> keys = new LinkedHashMap<>();
     if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> keys.put(k, digest(v)));
+      secret.getData().forEach((k, v) -> keys.put(k, digest(key, v)));
     }
     if (secret.getStringData() != null) {
-      secret.getStringData().forEach((k, v) -> keys.put(k, digest(v)));
+      secret.getStringData().forEach((k, v) -> keys.put(k, digest(key, v)));
     }
     return new SecretBuilder()
         .withMetadata(
@@ -52,7 +57,7 @@ public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
         .build();
   }
 
-  private static String digest(String value) {
-    return value == null || value.isEmpty() ? "" : "sha256:" + Sha256.hex(value);
+  private static String digest(String key, String value) {
+    return value == null || value.isEmpty() ? "" : "hmac-sha256:" + Sha256.keyedHex(key, value);
   }
 }

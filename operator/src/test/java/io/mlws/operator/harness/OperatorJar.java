@@ -15,13 +15,11 @@ public final class OperatorJar {
       Path.of(System.getProperty("mlws.operator.jar", "target/operator.jar"));
 
   /**
-   * JVM options for the operator, as deploy/manager gives them; -Dmlws.operator.jvmArgs changes
-   * them.
+   * JVM options for the operator, as deploy/manager gives them (its JAVA_TOOL_OPTIONS);
+   * -Dmlws.operator.jvmArgs changes them.
    */
   public static final String JVM_ARGS =
-      System.getProperty(
-          "mlws.operator.jvmArgs",
-          "-XX:+UseSerialGC -Xmx192m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:ReservedCodeCacheSize=48m -XX:TieredStopAtLevel=1 -Xss512k");
+      System.getProperty("mlws.operator.jvmArgs", DeployedJvmOptions.read());
 
   private OperatorJar() {}
 
@@ -31,9 +29,17 @@ public final class OperatorJar {
    */
   public static Process start(LocalCluster cluster, Path home, Map<String, String> env)
       throws IOException {
+    return start(cluster, home, env, List.of());
+  }
+
+  /** The same, with JVM options after the deployed ones (a later option wins). */
+  public static Process start(
+      LocalCluster cluster, Path home, Map<String, String> env, List<String> moreJvmOptions)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(JVM_ARGS.trim().split("\\s+")));
+    command.addAll(moreJvmOptions);
     command.addAll(List.of("-jar", JAR.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)

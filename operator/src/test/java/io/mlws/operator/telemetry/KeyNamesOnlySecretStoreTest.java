@@ -31,12 +31,44 @@ class KeyNamesOnlySecretStoreTest {
         .containsEntry("empty", "");
     assertThat(cached.getData().get("connection-string"))
         .as("a digest, so that rotation is seen")
-        .matches("sha256:[0-9a-f]{64}")
+        .matches("hmac-sha256:[0-9a-f]{64}")
         .isNotEqualTo(cached.getData().get("plain"));
     assertThat(cached.getStringData()).isNullOrEmpty();
     assertThat(cached.toString())
         .doesNotContain("InstrumentationKey")
         .doesNotContain("SW5zdHJ1bWVudGF0aW9u");
+  }
+
+  /**
+   * The digest reaches the pod template, which anyone with view reads: it must not be the plain
+   * SHA-256 of the value (a guess could be checked against it), and it is keyed per Secret.
+   */
+  @Test
+  void digestsAreKeyedByTheSecretsUidNotAPlainHashOfTheValue() {
+    String value = "SW5zdHJ1bWVudGF0aW9uS2V5PXNlY3JldA==";
+    String first = digestIn(secretWithUid("0b5d4b9e-1", value));
+    String again = digestIn(secretWithUid("0b5d4b9e-1", value));
+    String recreated = digestIn(secretWithUid("7f0e2c11-2", value));
+
+    assertThat(first).isEqualTo(again).isNotEqualTo(recreated);
+    assertThat(first)
+        .as("not the plain hash of the value a guess could be checked against")
+        .doesNotContain(io.mlws.operator.Sha256.hex(value));
+  }
+
+  private static Secret secretWithUid(String uid, String value) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("ai")
+        .withNamespace("ns")
+        .withUid(uid)
+        .endMetadata()
+        .withData(Map.of("connection-string", value))
+        .build();
+  }
+
+  private static String digestIn(Secret secret) {
+    return KeyNamesOnlySecretStore.withoutValues(secret).getData().get("connection-string");
   }
 
   @Test

@@ -19,9 +19,18 @@ import org.eclipse.jetty.util.Callback;
  * The kubelet's probes on a port of their own: /healthz (the process answers) and /ready (the model
  * is loaded and the scoring port is not shutting down); /metrics for Prometheus; and /settings,
  * which settings file is in force, for the operator's status. Nothing else is served here.
+ *
+ * <p>The port answers whoever reaches the pod, so a flood of /metrics or /settings calls must never
+ * keep the kubelet's probes from their threads: at most {@link #COSTLY_AT_ONCE} of those are
+ * answered at a time, and one beyond gets a quick 503; /healthz and /ready never wait for them.
  */
 public final class ProbeHandler extends Handler.Abstract {
+  /** /metrics and /settings answered at once, at most: fewer than the port's threads. */
+  public static final int COSTLY_AT_ONCE = 2;
+
   private static final ObjectMapper JSON = new ObjectMapper();
+  private final java.util.concurrent.Semaphore costly =
+      new java.util.concurrent.Semaphore(COSTLY_AT_ONCE);
 
   private final ModelHolder model;
   private final BooleanSupplier stopping;
@@ -42,6 +51,31 @@ public final class ProbeHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
+    boolean isCostly = path.equals("/metrics") || path.equals("/settings");
+    if (!isCostly) {
+      return answer(path, response, callback);
+    }
+    if (!costly.tryAcquire()) {
+      response.setStatus(503);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+      response.write(
+          true,
+          ByteBuffer.wrap(
+              ("{\"error\":\""
+                      + path
+                      + " is being answered to others; retry\",\"code\":\"ServerBusy\"}")
+                  .getBytes(StandardCharsets.UTF_8)),
+          callback);
+      return true;
+    }
+    try {
+      return answer(path, response, callback);
+    } finally {
+      costly.release();
+    }
+  }
+
+  private boolean answer(String path, Response response, Callback callback) {
     int status;
     String body;
     String contentType = "application/json; charset=utf-8";
