@@ -163,11 +163,20 @@ class StatusAndEventsIT {
       proxy.clear();
       harness.awaitCondition(
           "announced", StatusConditions.READY, "True", "Available", Duration.ofSeconds(90));
-      assertThat(harness.eventsFor("announced"))
-          .as("events of the MLWebService")
-          .filteredOn(e -> "Created".equals(e.getReason()))
-          .singleElement()
-          .satisfies(e -> assertThat(e.getCount()).as("count of %s", e.getMessage()).isEqualTo(1));
+      // The event follows the status write that the test has just seen: wait for it to arrive.
+      await("the Created event")
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(harness.eventsFor("announced"))
+                      .as("events of the MLWebService")
+                      .filteredOn(e -> "Created".equals(e.getReason()))
+                      .singleElement()
+                      .satisfies(
+                          e ->
+                              assertThat(e.getCount())
+                                  .as("count of %s", e.getMessage())
+                                  .isEqualTo(1)));
     }
   }
 
