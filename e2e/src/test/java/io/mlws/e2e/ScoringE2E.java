@@ -24,7 +24,7 @@ class ScoringE2E {
 
   @BeforeAll
   static void twoModels() throws Exception {
-    scenario.createSmall("iris", "iris.onnx", 2, "");
+    scenario.createSmall("iris", "iris.onnx", 1, "");
     scenario.createSmall("sklearn-logreg", "sklearn-logreg-zipmap.onnx", 1, "");
     scenario.awaitReady("iris");
     scenario.awaitReady("sklearn-logreg");
