@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.mlws.operator.Sha256;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,9 +47,10 @@ public final class KeyNamesOnlySecretStore extends BasicItemStore<Secret> {
     }
     return new SecretBuilder()
         .withMetadata(
+            // Empty, not null: JOSDK reads the annotations of every object an informer hands on.
             new ObjectMetaBuilder(secret.getMetadata())
-                .withAnnotations(null)
-                .withManagedFields((List<ManagedFieldsEntry>) null)
+                .withAnnotations(new LinkedHashMap<>())
+                .withManagedFields(new ArrayList<ManagedFieldsEntry>())
                 .build())
         .withType(secret.getType())
         .withImmutable(secret.getImmutable())
