@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class ClusterIpLoad implements AutoCloseable {
   static final int MAX_REQUESTS = 200_000;
   static final Duration MAX_DURATION = Duration.ofMinutes(10);
-  static final String BODY = "{\"data\": [[5.1, 3.5, 1.4, 0.2]]}";
 
   private final AtomicBoolean stop = new AtomicBoolean();
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -48,7 +47,7 @@ final class ClusterIpLoad implements AutoCloseable {
         HttpRequest.newBuilder(URI.create(base + "/score"))
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(10))
-            .POST(HttpRequest.BodyPublishers.ofString(BODY));
+            .POST(HttpRequest.BodyPublishers.ofString(Calls.IRIS_ROW));
     headers.forEach(builder::header);
     HttpRequest request = builder.build();
     long deadline = System.nanoTime() + MAX_DURATION.toNanos();
