@@ -3,6 +3,7 @@ package io.mlws.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
@@ -27,6 +28,7 @@ public class AppInsightsSpec {
           + " string such as \"12.5\" or \"0.1\" (at most 3 decimals). Defaults to 100.")
   private IntOrString samplingPercentage;
 
+  @Size(max = 128)
   @Pattern("^[^\\s].{0,127}$")
   @JsonPropertyDescription(
       "Cloud role name in Application Insights (the application map node). Defaults to the"

@@ -25,6 +25,7 @@ public class DataCollectionStorage {
   @JsonPropertyDescription("How the scorer authenticates to the container.")
   private StorageCredential credential;
 
+  @Size(max = SpecDefaults.QUANTITY_LENGTH)
   @Pattern(SpecDefaults.QUANTITY_PATTERN)
   @Default(SpecDefaults.COLLECT_BUFFER_SIZE_LIMIT)
   @JsonPropertyDescription(

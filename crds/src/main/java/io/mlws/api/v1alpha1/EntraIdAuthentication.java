@@ -2,9 +2,11 @@ package io.mlws.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** Telemetry sent with a Microsoft Entra ID token, for resources with local authentication off. */
 public class EntraIdAuthentication {
+  @Size(max = 36)
   @Pattern("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
   @JsonPropertyDescription(
       "Client id of the user-assigned managed identity whose token the agent presents; it needs"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** What the user asks for: the model, how many pods serve it, and which telemetry they send. */
@@ -17,6 +18,7 @@ public class MLWebServiceSpec {
   @JsonPropertyDescription("The model to serve.")
   private ModelSpec model;
 
+  @Size(max = 512)
   @JsonPropertyDescription(
       "Container image of the scorer. Defaults to the scorer image configured in the operator"
           + " (MLWS_SCORER_IMAGE).")

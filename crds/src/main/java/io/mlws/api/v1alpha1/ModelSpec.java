@@ -37,17 +37,20 @@ public class ModelSpec {
   @JsonPropertyDescription("Format of the model file. Defaults to ONNX.")
   private ModelFormat format;
 
+  @Size(max = 64)
   @Pattern("^[a-fA-F0-9]{64}$")
   @JsonPropertyDescription(
       "Expected SHA-256 of the model file, 64 hex digits. When set, the scorer refuses to serve a"
           + " file that does not match.")
   private String sha256;
 
+  @Size(max = 63)
   @Pattern("^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$")
   @JsonPropertyDescription(
       "Model name shown in telemetry (the Models dimension). Defaults to the resource name.")
   private String name;
 
+  @Size(max = 63)
   @Pattern("^[A-Za-z0-9][-A-Za-z0-9_.+]{0,62}$")
   @Default(SpecDefaults.MODEL_VERSION)
   @JsonPropertyDescription("Model version shown in telemetry. Defaults to 1.")
@@ -70,6 +73,7 @@ public class ModelSpec {
           + ".")
   private Integer downloadTimeoutSeconds;
 
+  @Size(max = SpecDefaults.QUANTITY_LENGTH)
   @Pattern(SpecDefaults.QUANTITY_PATTERN)
   @Default(SpecDefaults.MODEL_VOLUME_SIZE_LIMIT)
   @JsonPropertyDescription(

@@ -49,6 +49,9 @@ public final class SpecDefaults {
   public static final int MODEL_LOAD_SECONDS = 300;
 
   /** A Kubernetes resource quantity (1Gi, 500M, 2.5Gi), as the API server parses them. */
+  /** The longest quantity a spec may write (a memory size, with room for a decimal exponent). */
+  public static final int QUANTITY_LENGTH = 32;
+
   public static final String QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 
   private SpecDefaults() {}

@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * of the Kubernetes types our schema embeds (from the pinned release's OpenAPI, written by
  * crds/upstream/update) and of the root, spec and status (their types'
  * {@code @JsonClassDescription}). List types, so that server-side apply merges each list as
- * Kubernetes does: ours from {@link #LIST_TYPES}, the embedded types' from upstream.
+ * Kubernetes does: ours from {@link #LIST_TYPES}, the embedded types' from upstream. Bounds, where
+ * the spec has none ({@link CrdBounds}).
  */
 final class CrdCompletion {
   static final Path UPSTREAM = Path.of("upstream/kubernetes-descriptions.json");
@@ -77,6 +78,7 @@ final class CrdCompletion {
             root ->
                 describeUpstream(at(schema, root.getKey()), root.getValue().asText(), upstream));
     LIST_TYPES.forEach((path, listType) -> setListType(at(schema, path), listType));
+    CrdBounds.bound((ObjectNode) schema.at("/properties/spec"));
     return HEADER + GENERATOR_YAML.asYaml(crd).replaceFirst("^---\n", "");
   }
 
@@ -163,7 +165,7 @@ final class CrdCompletion {
     sortKeys(node);
   }
 
-  private static void sortKeys(ObjectNode node) {
+  static void sortKeys(ObjectNode node) {
     List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
     node.fields().forEachRemaining(fields::add);
     fields.sort(Comparator.comparing(Map.Entry::getKey));
