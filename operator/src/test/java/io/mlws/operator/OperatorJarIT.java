@@ -252,7 +252,7 @@ class OperatorJarIT {
                 "false",
                 "MLWS_WATCH_NAMESPACES",
                 ns),
-            List.of("-Xmx32m"));
+            List.of("-Xmx32m", "-Xmn8m"));
     try (var client = cluster.admin()) {
       await("the operator ready with a 32 MiB heap")
           .atMost(Duration.ofMinutes(1))

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.harness.JvmHeap;
 import io.mlws.operator.harness.LocalCluster;
 import io.mlws.operator.harness.OperatorJar;
 import io.mlws.operator.status.StatusConditions;
@@ -91,7 +92,7 @@ class SecretsMemoryBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         long rssMiB = operator.isAlive() ? OperatorScaleBench.rssKiB(operator.pid()) >> 10 : -1;
         String heap =
-            operator.isAlive() ? OperatorScaleBench.heapAfterGc(operator.pid()) : "(exited)";
+            operator.isAlive() ? (JvmHeap.afterGcKiB(operator.pid()) >> 10) + " MiB" : "(exited)";
         String log = Files.readString(home.resolve("operator.log"));
         report.add("| measure | value |");
         report.add("| --- | --- |");

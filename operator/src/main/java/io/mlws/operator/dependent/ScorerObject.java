@@ -7,13 +7,15 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.cache.OwnFieldsOnlyStore;
 import io.mlws.operator.spec.ScorerNames;
 import java.util.List;
 
 /**
  * What every object the operator owns has in common: its desired state comes from the reconcile's
  * {@link ScorerPlan}, it is controlled by its MLWebService (so `kubectl delete` and foreground
- * deletion wait for it), and only objects carrying our label are cached.
+ * deletion wait for it), and only objects carrying our label are cached, without what other field
+ * managers wrote ({@link OwnFieldsOnlyStore}).
  */
 public abstract class ScorerObject<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, MLWebService> {
@@ -54,6 +56,8 @@ public abstract class ScorerObject<R extends HasMetadata>
       EventSourceContext<MLWebService> context) {
     return super.informerConfigurationBuilder(context)
         .withNamespacesInheritedFromController()
-        .withLabelSelector(ScorerNames.MANAGED_SELECTOR);
+        .withLabelSelector(ScorerNames.MANAGED_SELECTOR)
+        .withItemStore(
+            new OwnFieldsOnlyStore<>(context.getControllerConfiguration().fieldManager()));
   }
 }

@@ -14,6 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /** Runs the operator against the current kubeconfig context, or in-cluster as its pod. */
 public final class OperatorMain {
+  /**
+   * As long as the API server itself gives a request (its --request-timeout, one minute). A client
+   * that gives up sooner sends the request again while the server may still complete the first: on
+   * a busy server a Service's create can take ten seconds (its cluster IP is allocated first), and
+   * the create sent again is refused with 409, as if someone else had changed the object.
+   */
+  static final int API_REQUEST_TIMEOUT_MILLIS = 60_000;
+
   private OperatorMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -43,6 +51,7 @@ public final class OperatorMain {
       System.exit(1);
       return;
     }
+    kubernetes.setRequestTimeout(API_REQUEST_TIMEOUT_MILLIS);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MlwsOperator operator = OperatorWiring.build(client, config, meters);
