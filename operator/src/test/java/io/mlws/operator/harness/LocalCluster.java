@@ -188,7 +188,34 @@ public final class LocalCluster {
 
   /** A kubeconfig that is the operator's ServiceAccount, for the operator jar in its own JVM. */
   public Path operatorKubeconfig() {
-    Path file = stateDir().resolve("mlws-operator.kubeconfig");
+    return kubeconfig("mlws-operator", operatorToken(), OPERATOR_NAMESPACE);
+  }
+
+  /**
+   * A kubeconfig that is another ServiceAccount (one a test binds as it likes, where the shared
+   * cluster already binds mlws-operator cluster-wide for the other tests).
+   */
+  public Path serviceAccountKubeconfig(String namespace, String name) {
+    try (KubernetesClient admin = admin()) {
+      String token =
+          admin
+              .serviceAccounts()
+              .inNamespace(namespace)
+              .withName(name)
+              .tokenRequest(
+                  new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                      .withNewSpec()
+                      .withExpirationSeconds(3600L)
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getToken();
+      return kubeconfig(namespace + "-" + name, token, namespace);
+    }
+  }
+
+  private Path kubeconfig(String user, String token, String namespace) {
+    Path file = stateDir().resolve(user + ".kubeconfig");
     String yaml =
         """
         apiVersion: v1
@@ -197,18 +224,22 @@ public final class LocalCluster {
         - name: mlws-local
           cluster: {server: "%s", certificate-authority: "%s"}
         users:
-        - name: mlws-operator
+        - name: %s
           user: {token: "%s"}
         contexts:
-        - name: mlws-operator
-          context: {cluster: mlws-local, user: mlws-operator, namespace: %s}
-        current-context: mlws-operator
+        - name: %s
+          context: {cluster: mlws-local, user: %s, namespace: %s}
+        current-context: %s
         """
             .formatted(
                 adminConfig().getMasterUrl(),
                 adminConfig().getCaCertFile(),
-                operatorToken(),
-                OPERATOR_NAMESPACE);
+                user,
+                token,
+                user,
+                user,
+                namespace,
+                user);
     try {
       Files.writeString(file, yaml);
     } catch (IOException e) {

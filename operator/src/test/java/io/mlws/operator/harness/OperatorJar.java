@@ -36,6 +36,13 @@ public final class OperatorJar {
   public static Process start(
       LocalCluster cluster, Path home, Map<String, String> env, List<String> moreJvmOptions)
       throws IOException {
+    return start(cluster.operatorKubeconfig(), home, env, moreJvmOptions);
+  }
+
+  /** As whoever {@code kubeconfig} names. */
+  public static Process start(
+      Path kubeconfig, Path home, Map<String, String> env, List<String> moreJvmOptions)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(JVM_ARGS.trim().split("\\s+")));
@@ -45,7 +52,7 @@ public final class OperatorJar {
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("operator.log").toFile());
-    builder.environment().put("KUBECONFIG", cluster.operatorKubeconfig().toString());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().putAll(env);
     return builder.start();
   }
