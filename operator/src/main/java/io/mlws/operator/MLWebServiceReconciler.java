@@ -113,7 +113,8 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   @Override
   public UpdateControl<MLWebService> reconcile(MLWebService mlws, Context<MLWebService> context) {
     ScorerPlan plan = plan(mlws, context);
-    Optional<Blocker> blocker = invalidSpec(mlws).or(() -> objectInTheWay(mlws, plan, context));
+    Optional<Blocker> blocker =
+        invalidSpec(mlws).or(() -> notAllowed(mlws)).or(() -> objectInTheWay(mlws, plan, context));
     WorkflowReconcileResult applied = WorkflowReconcileResult.EMPTY;
     if (blocker.isEmpty()) {
       if (plan.spec().callers().keysRequired()) {
@@ -181,6 +182,17 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
         : Optional.of(
             new Blocker(
                 Blocker.INVALID_SPEC, "spec cannot be realized: " + String.join("; ", problems)));
+  }
+
+  private Optional<Blocker> notAllowed(MLWebService mlws) {
+    List<String> refusals = config.policy().refusals(mlws.getSpec());
+    return refusals.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            new Blocker(
+                Blocker.NOT_ALLOWED,
+                String.join("; ", refusals)
+                    + " (the objects already made keep serving; ask the cluster's platform team)"));
   }
 
   private Optional<Blocker> objectInTheWay(

@@ -2,6 +2,7 @@ package io.mlws.operator.config;
 
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
+import io.mlws.operator.policy.TenantPolicy;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.stream.Collectors;
  * @param clusterDomain the cluster's DNS domain, for status.url (kubelet's --cluster-domain)
  * @param confirmSettings whether to ask ready scorer pods (on their probe port) which settings file
  *     they apply, for the SettingsApplied condition; off where the operator cannot reach pods
+ * @param policy what a spec may choose (images, ServiceAccounts)
  */
 public record OperatorConfig(
     String scorerImage,
@@ -33,7 +35,8 @@ public record OperatorConfig(
     Optional<String> leaseNamespace,
     int healthPort,
     String clusterDomain,
-    boolean confirmSettings) {
+    boolean confirmSettings,
+    TenantPolicy policy) {
 
   public static final String DEFAULT_SCORER_IMAGE = "ghcr.io/mlws/scorer:0.1.0";
   public static final String DEFAULT_AGENT_PATH = "/opt/mlws/agent/applicationinsights-agent.jar";
@@ -54,7 +57,8 @@ public record OperatorConfig(
         Optional.ofNullable(blankToNull(env.get("MLWS_LEASE_NAMESPACE"))),
         port(env, "MLWS_HEALTH_PORT", 8081),
         domain(env, "MLWS_CLUSTER_DOMAIN", "cluster.local"),
-        booleanValue(env, "MLWS_CONFIRM_SETTINGS", true));
+        booleanValue(env, "MLWS_CONFIRM_SETTINGS", true),
+        TenantPolicy.fromEnvironment(env));
   }
 
   /** The configuration of a local run: defaults everywhere, every namespace. */
@@ -73,7 +77,8 @@ public record OperatorConfig(
         leaseNamespace,
         healthPort,
         clusterDomain,
-        confirmSettings);
+        confirmSettings,
+        policy);
   }
 
   public OperatorConfig withWatchedNamespaces(Set<String> namespaces) {
@@ -87,7 +92,8 @@ public record OperatorConfig(
         leaseNamespace,
         healthPort,
         clusterDomain,
-        confirmSettings);
+        confirmSettings,
+        policy);
   }
 
   private static SecretKeyReference secretReference(String value) {
