@@ -109,7 +109,10 @@ class CollectedDataStorageIT {
     try (EntraIdAuthority authority =
         new EntraIdAuthority(WorkloadIdentityModelIT.STORAGE_AUDIENCE)) {
       tls.trust("authority-" + authority.port(), authority.certificate());
-      Map<String, String> env = env(azurite.containerUrl("entra"), null, Map.of());
+      // Written by the flush, not by the SIGTERM: the first write loads the Storage SDK and asks
+      // for a token, which on a busy machine can take longer than a stopping pod has left.
+      Map<String, String> env =
+          env(azurite.containerUrl("entra"), null, Map.of("MLWS_COLLECT_FLUSH_SECONDS", "1"));
       env.remove("MLWS_COLLECT_STORAGE_SAS_TOKEN");
       env.put("MLWS_COLLECT_STORAGE_WORKLOAD_IDENTITY", "true");
       env.put("AZURE_CLIENT_ID", WorkloadIdentityModelIT.CLIENT_ID);
@@ -123,6 +126,10 @@ class CollectedDataStorageIT {
         for (int i = 0; i < 10; i++) {
           requestIds.add(scoreOk(scorer, i));
         }
+        await("10 records written with the storage token")
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> storageRecords(scorer, "written") == 10);
         assertThat(scorer.stop()).isEqualTo(143);
         assertThat(Files.readString(scorer.log))
             .contains("every record written")
@@ -231,11 +238,17 @@ class CollectedDataStorageIT {
   }
 
   static double droppedRecords(ScorerProcess scorer) throws Exception {
+    return storageRecords(scorer, "dropped");
+  }
+
+  /** mlws_data_collection_storage_records_total of one outcome, from the scorer's /metrics. */
+  static double storageRecords(ScorerProcess scorer, String outcome) throws Exception {
+    String series = "mlws_data_collection_storage_records_total{outcome=\"%s\"".formatted(outcome);
     return scorer
         .probe("/metrics")
         .body()
         .lines()
-        .filter(l -> l.startsWith("mlws_data_collection_storage_records_total{outcome=\"dropped\""))
+        .filter(l -> l.startsWith(series))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }
