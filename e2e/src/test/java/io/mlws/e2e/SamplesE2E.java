@@ -19,10 +19,24 @@ import org.junit.jupiter.api.parallel.Isolated;
  */
 @Isolated("the samples' pods request most of the node's CPU")
 class SamplesE2E {
+  /**
+   * Telemetry to nowhere: the scenario judges the pods, and an agent that cannot send serves on.
+   */
+  static final String CONNECTION_STRING =
+      "InstrumentationKey=00000000-0000-0000-0000-00000000c0de;IngestionEndpoint=https://example.invalid/";
+
   @RegisterExtension static final E2eScenario scenario = new E2eScenario("samples");
 
   @Test
   void everySampleIsReadyWithItsContainersStartedOnTheNode() throws Exception {
+    // The Secret the samples name, as the README creates it: the samples carry none.
+    scenario.kubectlHere(
+        "create",
+        "secret",
+        "generic",
+        "appinsights",
+        "--from-literal=connection-string=" + CONNECTION_STRING);
+    scenario.kubectlHere("label", "secret", "appinsights", "mlws.io/connection-string=true");
     scenario.kubectlHere("apply", "-k", E2eCluster.DEPLOY.resolve("samples").toString());
     scenario.kubectlHere("wait", "--for=condition=Ready", "mlws", "--all", "--timeout=5m");
 

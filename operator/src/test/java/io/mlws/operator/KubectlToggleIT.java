@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlToggleIT {
   static final Path SAMPLES = Path.of("../deploy/samples");
+  static final String CONNECTION_STRING =
+      "InstrumentationKey=00000000-0000-0000-0000-00000000c0de;IngestionEndpoint=https://example.invalid/";
   static OperatorHarness harness;
   @TempDir static Path home;
   static Path kubeconfig;
@@ -45,8 +47,17 @@ class KubectlToggleIT {
   @Test
   @Order(1)
   void applyPatchAndGetWithKubectl() throws Exception {
-    assertThat(kubectl("apply", "-f", SAMPLES.resolve("appinsights-secret.yaml").toString()))
+    // The Secret as the README creates it.
+    assertThat(
+            kubectl(
+                "create",
+                "secret",
+                "generic",
+                "appinsights",
+                "--from-literal=connection-string=" + CONNECTION_STRING))
         .contains("secret/appinsights created");
+    assertThat(kubectl("label", "secret", "appinsights", "mlws.io/connection-string=true"))
+        .contains("secret/appinsights labeled");
     assertThat(kubectl("apply", "-f", SAMPLES.resolve("iris-basic.yaml").toString()))
         .contains("mlwebservice.mlws.io/iris created");
     harness.awaitDeployment("iris");
