@@ -75,12 +75,13 @@ public final class SpecValidation {
     return Optional.empty();
   }
 
-  /** The smallest buffer volume: a few segments of 4 MiB and room for the one being written. */
-  static final long MIN_COLLECT_BUFFER_BYTES = 16L << 20;
+  static final long MIN_COLLECT_BUFFER_BYTES =
+      Quantity.getAmountInBytes(new Quantity(SpecDefaults.COLLECT_BUFFER_SIZE_MIN))
+          .longValueExact();
 
   /**
-   * What the CRD's schema and rules say of spec.dataCollection.storage, again (an older CRD may
-   * lack them), and what they cannot say: that the buffer's size is a quantity of at least 16Mi.
+   * What the CRD's schema and rules say of spec.dataCollection.storage, again: an older CRD may
+   * lack them.
    */
   static Optional<String> collectStorage(MLWebServiceSpec spec, OperatorConfig config) {
     DataCollectionStorage storage =
@@ -112,7 +113,10 @@ public final class SpecValidation {
     try {
       if (Quantity.getAmountInBytes(new Quantity(limit)).longValue() < MIN_COLLECT_BUFFER_BYTES) {
         return Optional.of(
-            "spec.dataCollection.storage.bufferSizeLimit must be at least 16Mi, got " + limit);
+            "spec.dataCollection.storage.bufferSizeLimit must be at least "
+                + SpecDefaults.COLLECT_BUFFER_SIZE_MIN
+                + ", got "
+                + limit);
       }
     } catch (RuntimeException e) {
       return Optional.of(

@@ -5,6 +5,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * A Blob Storage container that collected inputs and outputs are also written to, as JSON lines in
@@ -27,6 +28,12 @@ public class DataCollectionStorage {
 
   @Size(max = SpecDefaults.QUANTITY_LENGTH)
   @Pattern(SpecDefaults.QUANTITY_PATTERN)
+  @ValidationRule(
+      value =
+          "!isQuantity(self) || quantity(self).compareTo(quantity('"
+              + SpecDefaults.COLLECT_BUFFER_SIZE_MIN
+              + "')) >= 0",
+      message = "bufferSizeLimit must be at least " + SpecDefaults.COLLECT_BUFFER_SIZE_MIN)
   @Default(SpecDefaults.COLLECT_BUFFER_SIZE_LIMIT)
   @JsonPropertyDescription(
       "Size limit of the pod's volume that holds collected records until they are written, and"

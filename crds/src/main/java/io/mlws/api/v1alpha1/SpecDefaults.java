@@ -37,10 +37,13 @@ public final class SpecDefaults {
 
   public static final int GRACE_MARGIN_SECONDS = 5;
 
-  /** An ONNX file without external data is a protobuf, which cannot exceed 2 GiB. */
   /** Holds about a million records of a few hundred bytes: hours of an outage at most rates. */
   public static final String COLLECT_BUFFER_SIZE_LIMIT = "1Gi";
 
+  /** The smallest collection buffer: a few segments of 4 MiB and room for the one being written. */
+  public static final String COLLECT_BUFFER_SIZE_MIN = "16Mi";
+
+  /** An ONNX file without external data is a protobuf, which cannot exceed 2 GiB. */
   public static final String MODEL_VOLUME_SIZE_LIMIT = "2Gi";
 
   public static final String MODEL_DOWNLOAD_TIMEOUT_SECONDS = "600";
@@ -48,11 +51,15 @@ public final class SpecDefaults {
   /** What the startup probe allows after the download: loading the model into ONNX Runtime. */
   public static final int MODEL_LOAD_SECONDS = 300;
 
-  /** A Kubernetes resource quantity (1Gi, 500M, 2.5Gi), as the API server parses them. */
   /** The longest quantity a spec may write (a memory size, with room for a decimal exponent). */
   public static final int QUANTITY_LENGTH = 32;
 
-  public static final String QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+  /**
+   * A size as a Kubernetes resource quantity (1Gi, 500M, 2.5Gi, 1e9): the API server's grammar,
+   * without a sign.
+   */
+  public static final String QUANTITY_PATTERN =
+      "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+))?$";
 
   private SpecDefaults() {}
 

@@ -79,7 +79,46 @@ final class CrdCompletion {
                 describeUpstream(at(schema, root.getKey()), root.getValue().asText(), upstream));
     LIST_TYPES.forEach((path, listType) -> setListType(at(schema, path), listType));
     CrdBounds.bound((ObjectNode) schema.at("/properties/spec"));
-    return HEADER + GENERATOR_YAML.asYaml(crd).replaceFirst("^---\n", "");
+    shapeAsMetav1Condition(
+        (ObjectNode) schema.at("/properties/status/properties/conditions/items"));
+    return HEADER + quoteYaml11Booleans(GENERATOR_YAML.asYaml(crd).replaceFirst("^---\n", ""));
+  }
+
+  /**
+   * The validation metav1.Condition carries in every built-in API (its kubebuilder markers), which
+   * fabric8's Condition does not: what kstatus, Argo CD and `kubectl wait` may rely on.
+   */
+  static void shapeAsMetav1Condition(ObjectNode condition) {
+    ObjectNode properties = (ObjectNode) condition.get("properties");
+    ObjectNode type = (ObjectNode) properties.get("type");
+    type.put("maxLength", 316);
+    type.put(
+        "pattern",
+        "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$");
+    ((ObjectNode) properties.get("status"))
+        .putArray("enum")
+        .add("True")
+        .add("False")
+        .add("Unknown");
+    ObjectNode reason = (ObjectNode) properties.get("reason");
+    reason.put("minLength", 1);
+    reason.put("maxLength", 1024);
+    reason.put("pattern", "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$");
+    ((ObjectNode) properties.get("message")).put("maxLength", 32768);
+    ((ObjectNode) properties.get("lastTransitionTime")).put("format", "date-time");
+    ((ObjectNode) properties.get("observedGeneration")).put("minimum", 0);
+    ArrayNode required = condition.putArray("required");
+    for (String field : List.of("type", "status", "lastTransitionTime", "reason", "message")) {
+      required.add(field);
+    }
+  }
+
+  /**
+   * The generator's YAML 1.2 writer leaves {@code True} and {@code False} bare, which kubectl's
+   * YAML 1.1 reader takes for booleans: the condition status enum's strings are quoted.
+   */
+  static String quoteYaml11Booleans(String yaml) {
+    return yaml.replaceAll("(?m)^(\\s+- )(True|False)$", "$1\"$2\"");
   }
 
   /** The Kubernetes release whose descriptions crds/upstream holds. */

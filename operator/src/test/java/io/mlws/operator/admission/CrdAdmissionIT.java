@@ -118,7 +118,13 @@ class CrdAdmissionIT {
         "pod: {preStopPauseSeconds: 0}",
         "pod: {terminationGracePeriodSeconds: 6}",
         "pod: {priorityClassName: serving, topologySpreadConstraints: [{maxSkew: 1, topologyKey:"
-            + " topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}]}"
+            + " topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}]}",
+        "dataCollection: {storage: {containerUrl: 'https://acct.blob.core.windows.net/c',"
+            + " credential: {type: WorkloadIdentity}, bufferSizeLimit: 16Mi}}",
+        "dataCollection: {storage: {containerUrl: 'https://acct.blob.core.windows.net/c',"
+            + " credential: {type: WorkloadIdentity}, bufferSizeLimit: 0.5Gi}}",
+        "dataCollection: {storage: {containerUrl: 'https://acct.blob.core.windows.net/c',"
+            + " credential: {type: WorkloadIdentity}, bufferSizeLimit: 1e9}}"
       })
   void admitsValidSettings(String extra) throws IOException {
     Kubectl.Result result =
@@ -301,6 +307,22 @@ class CrdAdmissionIT {
             "model: {uri: file:///m.onnx, volumeSizeLimit: two-gigs}",
             "spec.model.volumeSizeLimit: Invalid value"),
         Arguments.of(
+            "model: {uri: file:///m.onnx, volumeSizeLimit: '-1'}",
+            "spec.model.volumeSizeLimit: Invalid value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx, volumeSizeLimit: 1.2.3}",
+            "spec.model.volumeSizeLimit: Invalid value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://acct.blob.core.windows.net/c', credential: {type: WorkloadIdentity},"
+                + " bufferSizeLimit: 8Mi}}",
+            "bufferSizeLimit must be at least 16Mi"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://acct.blob.core.windows.net/c', credential: {type: WorkloadIdentity},"
+                + " bufferSizeLimit: 1Gb}}",
+            "spec.dataCollection.storage.bufferSizeLimit: Invalid value"),
+        Arguments.of(
             "model: {uri: file:///m.onnx, downloadTimeoutSeconds: 5}",
             "spec.model.downloadTimeoutSeconds: Invalid value"),
         Arguments.of(
@@ -390,6 +412,55 @@ class CrdAdmissionIT {
   }
 
   /** An MLWebService with this name and spec (YAML, one or more lines). */
+  static Stream<Arguments> conditions() {
+    String valid =
+        "{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"Available\",\"message\":\"1/1"
+            + " replicas ready\",\"lastTransitionTime\":\"2026-12-07T10:00:00Z\"}";
+    return Stream.of(
+        Arguments.of(valid, null),
+        Arguments.of(valid.replace("\"True\"", "\"Maybe\""), "Unsupported value: \"Maybe\""),
+        Arguments.of(
+            valid.replace("\"reason\":\"Available\",", ""),
+            "status.conditions[0].reason: Required value"),
+        Arguments.of(
+            valid.replace("Available", "not camel case"),
+            "status.conditions[0].reason: Invalid value"),
+        Arguments.of(
+            valid.replace("2026-12-07T10:00:00Z", "yesterday"),
+            "status.conditions[0].lastTransitionTime: Invalid value"));
+  }
+
+  /** Status conditions are shaped as metav1.Condition, as kstatus and Argo CD expect them. */
+  @ParameterizedTest
+  @MethodSource("conditions")
+  void statusConditionsAreMetav1Conditions(String condition, String message) throws IOException {
+    String name = "conditions";
+    if (cluster.tryKubectl("get", "-n", ns, "mlws", name).exitCode() != 0) {
+      Path file = Files.createTempFile("mlws-", ".yaml");
+      Files.writeString(file, manifest(name, "model: {uri: file:///m.onnx}"));
+      cluster.kubectl("create", "-n", ns, "-f", file.toString());
+      Files.delete(file);
+    }
+    Kubectl.Result result =
+        cluster.tryKubectl(
+            "patch",
+            "-n",
+            ns,
+            "mlws",
+            name,
+            "--subresource=status",
+            "--type=merge",
+            "--dry-run=server",
+            "-p",
+            "{\"status\":{\"conditions\":[" + condition + "]}}");
+    if (message == null) {
+      assertThat(result.exitCode()).as(result.output()).isZero();
+    } else {
+      assertThat(result.exitCode()).as("refused: %s", result.output()).isNotZero();
+      assertThat(result.output()).contains(message);
+    }
+  }
+
   private static String manifest(String name, String specYaml) {
     return "apiVersion: mlws.io/v1alpha1\nkind: MLWebService\nmetadata: {name: '%s'}\nspec:\n  %s\n"
         .formatted(name, specYaml.replace("\n", "\n  "));
