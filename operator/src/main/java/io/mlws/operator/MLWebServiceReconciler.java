@@ -1,6 +1,7 @@
 package io.mlws.operator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,12 +33,15 @@ import io.mlws.operator.dependent.ScorerObject;
 import io.mlws.operator.dependent.ScorerPlan;
 import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.dependent.SeveralReplicasPossible;
+import io.mlws.operator.rollout.PodFailures;
 import io.mlws.operator.settings.SettingsConfirmation;
 import io.mlws.operator.settings.SettingsReport;
 import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.spec.ScorerNames;
 import io.mlws.operator.status.Blocker;
 import io.mlws.operator.status.ObservedStatus;
 import io.mlws.operator.status.SettingsCondition;
+import io.mlws.operator.status.StatusConditions;
 import io.mlws.operator.status.TransitionEvents;
 import io.mlws.operator.telemetry.ConnectionStringSecrets;
 import io.mlws.operator.telemetry.TelemetryPlan;
@@ -59,6 +63,12 @@ import java.util.Optional;
 public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   /** How often an object in the way is looked up again: it is not ours, so it is not watched. */
   static final Duration FOREIGN_OBJECT_RECHECK = Duration.ofSeconds(15);
+
+  /**
+   * How often a rollout in progress is looked at again: a pod that crash-loops changes nothing the
+   * operator watches (the Deployment's counts stay as they are).
+   */
+  static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(10);
 
   /**
    * Failed attempts in a row after which a 409 is reported: a few are concurrency; six (about 30 s
@@ -123,7 +133,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
       }
       ReplicasHandover.beforeApply(plan, context);
       applied = workflow.reconcile(mlws, context);
-      blocker = refused(applied);
+      blocker = refused(applied).or(() -> podsFailing(mlws, context));
     }
     MLWebServiceStatus status = recordStatus(mlws, plan, blocker, context);
     applied.throwAggregateExceptionIfErrorsPresent();
@@ -132,12 +142,21 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
         .orElseGet(UpdateControl::noUpdate);
   }
 
-  /** An object in the way is not watched, nor are the pods applying new settings: look again. */
+  /**
+   * An object in the way is not watched, nor are the pods of a rollout or those applying new
+   * settings: look again.
+   */
   private static Optional<Duration> recheckAfter(
       Optional<Blocker> blocker, MLWebServiceStatus status) {
-    return blocker.map(Blocker::reason).filter(Blocker.OBJECT_IN_THE_WAY::equals).isPresent()
-        ? Optional.of(FOREIGN_OBJECT_RECHECK)
-        : SettingsCondition.recheckAfter(status);
+    Optional<String> reason = blocker.map(Blocker::reason);
+    if (reason.filter(Blocker.OBJECT_IN_THE_WAY::equals).isPresent()) {
+      return Optional.of(FOREIGN_OBJECT_RECHECK);
+    }
+    if (reason.filter(Blocker.SCORER_PODS_FAILING::equals).isPresent()
+        || StatusConditions.isTrue(status, StatusConditions.RECONCILING)) {
+      return Optional.of(ROLLOUT_RECHECK);
+    }
+    return SettingsCondition.recheckAfter(status);
   }
 
   @Override
@@ -221,6 +240,32 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
                     Blocker.APPLY_FAILED,
                     "the API server refused the scorer objects (retrying with backoff): "
                         + message));
+  }
+
+  /**
+   * A rollout that has made no progress for a while, because its new pods cannot start: the
+   * scorer's own reason (its termination message), while the pods it replaces keep serving.
+   */
+  private Optional<Blocker> podsFailing(MLWebService mlws, Context<MLWebService> context) {
+    Optional<Deployment> live = context.getSecondaryResource(Deployment.class);
+    if (!ObservedStatus.rollingOut(live) || !PodFailures.quietSince(live, clock.instant())) {
+      return Optional.empty();
+    }
+    List<Pod> pods =
+        context
+            .getClient()
+            .pods()
+            .inNamespace(mlws.getMetadata().getNamespace())
+            .withLabels(ScorerNames.selector(mlws.getMetadata().getName()))
+            .list()
+            .getItems();
+    return PodFailures.describe(pods)
+        .map(
+            failure ->
+                new Blocker(
+                    Blocker.SCORER_PODS_FAILING,
+                    "the rollout cannot finish, its new scorer pods do not start (replicas ready and serving meanwhile: %d); %s"
+                        .formatted(ObservedStatus.readyReplicas(live), failure)));
   }
 
   private MLWebServiceStatus recordStatus(

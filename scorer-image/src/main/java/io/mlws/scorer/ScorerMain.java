@@ -35,6 +35,8 @@ public final class ScorerMain {
       config = ScorerConfig.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       LOG.error("invalid configuration: {}", e.getMessage());
+      TerminationMessage.write(
+          TerminationMessage.KUBERNETES_DEFAULT, "invalid configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
@@ -89,6 +91,8 @@ public final class ScorerMain {
     } catch (Exception e) {
       // One line in the pod's log; the whole exception to telemetry only.
       LOG.error("cannot serve the model: {}", oneLine(e));
+      TerminationMessage.write(
+          TerminationMessage.KUBERNETES_DEFAULT, "cannot serve the model: " + oneLine(e));
       LoggerFactory.getLogger(ConsoleLogging.TELEMETRY_ONLY_EXCEPTIONS)
           .error("cannot serve the model", e);
       server.stop();

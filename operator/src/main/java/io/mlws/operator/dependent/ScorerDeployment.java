@@ -126,6 +126,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withStartupProbe(httpProbe("/ready", 2, startupProbeFailures(spec)))
         .withReadinessProbe(httpProbe("/ready", 2, 3))
         .withLivenessProbe(httpProbe("/healthz", 10, 3))
+        // The scorer writes why it stops to /dev/termination-log; its last log lines otherwise.
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withLifecycle(
             pause == 0
                 ? null

@@ -103,6 +103,16 @@ public final class ObservedStatus {
     return status;
   }
 
+  /** Whether the scorer Deployment exists and its rollout has not finished. */
+  public static boolean rollingOut(Optional<Deployment> deployment) {
+    return deployment.isPresent() && !Rollout.of(deployment).complete();
+  }
+
+  /** Of the scorer Deployment, the replicas ready to serve. */
+  public static int readyReplicas(Optional<Deployment> deployment) {
+    return Rollout.of(deployment).readyReplicas();
+  }
+
   /** The scorer Deployment's progress, read the way `kubectl rollout status` reads it. */
   record Rollout(Deployment deployment) {
     static Rollout of(Optional<Deployment> deployment) {

@@ -12,6 +12,7 @@ import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.harness.Kstatus;
 import io.mlws.operator.spec.ResolvedSpec;
+import io.mlws.operator.status.Blocker;
 import io.mlws.operator.status.Blockers;
 import io.mlws.operator.status.ObservedStatus;
 import io.mlws.operator.telemetry.TelemetryPlan;
@@ -38,6 +39,7 @@ public class GitOpsHealthTest {
   static final Path HEALTH_LUA = Path.of("../deploy/gitops/argocd/health.lua");
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   static final ObjectMapper JSON = new ObjectMapper();
+  static final Optional<Blocker> NO_BLOCKER = Optional.empty();
 
   static Deployment deployment(int updated, int ready, String progressingReason) {
     var builder =
@@ -69,14 +71,14 @@ public class GitOpsHealthTest {
 
   static Stream<Arguments> situations() {
     return Stream.of(
-        // situation, status written?, generation bumped since?, deployment, problems, secret
+        // situation, status written?, generation bumped since?, deployment, blocker, secret
         // present, Argo CD, kstatus, message part
         Arguments.of(
             "never reconciled",
             false,
             false,
             null,
-            List.of(),
+            NO_BLOCKER,
             true,
             "Progressing",
             Kstatus.Status.CURRENT,
@@ -86,7 +88,7 @@ public class GitOpsHealthTest {
             true,
             false,
             deployment(2, 2, null),
-            List.of(),
+            NO_BLOCKER,
             true,
             "Healthy",
             Kstatus.Status.CURRENT,
@@ -96,7 +98,7 @@ public class GitOpsHealthTest {
             true,
             false,
             deployment(2, 2, null),
-            List.of(),
+            NO_BLOCKER,
             false,
             "Degraded",
             Kstatus.Status.FAILED,
@@ -106,7 +108,7 @@ public class GitOpsHealthTest {
             true,
             false,
             deployment(1, 1, null),
-            List.of(),
+            NO_BLOCKER,
             true,
             "Progressing",
             Kstatus.Status.IN_PROGRESS,
@@ -116,7 +118,7 @@ public class GitOpsHealthTest {
             true,
             true,
             deployment(2, 2, null),
-            List.of(),
+            NO_BLOCKER,
             true,
             "Progressing",
             Kstatus.Status.IN_PROGRESS,
@@ -126,7 +128,7 @@ public class GitOpsHealthTest {
             true,
             false,
             deployment(2, 2, null),
-            List.of("set either spec.replicas or spec.autoscaling, not both"),
+            Blockers.invalidSpec(List.of("set either spec.replicas or spec.autoscaling, not both")),
             true,
             "Degraded",
             Kstatus.Status.FAILED,
@@ -136,11 +138,26 @@ public class GitOpsHealthTest {
             true,
             false,
             deployment(1, 1, "ProgressDeadlineExceeded"),
-            List.of(),
+            NO_BLOCKER,
             true,
             "Degraded",
             Kstatus.Status.FAILED,
-            "timed out progressing"));
+            "timed out progressing"),
+        Arguments.of(
+            "rolling out, the new pods cannot start",
+            true,
+            false,
+            deployment(1, 2, null),
+            Optional.of(
+                new Blocker(
+                    Blocker.SCORER_PODS_FAILING,
+                    "the rollout cannot finish, its new scorer pods do not start (replicas ready"
+                        + " and serving meanwhile: 2); pod iris-7-x: container scorer keeps exiting"
+                        + " (status 2)")),
+            true,
+            "Degraded",
+            Kstatus.Status.FAILED,
+            "keeps exiting (status 2)"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -150,7 +167,7 @@ public class GitOpsHealthTest {
       boolean statusWritten,
       boolean generationBumped,
       Deployment deployment,
-      List<String> problems,
+      Optional<Blocker> blocker,
       boolean secretPresent,
       String argoHealth,
       Kstatus.Status kstatus,
@@ -181,7 +198,7 @@ public class GitOpsHealthTest {
               spec,
               Optional.ofNullable(deployment),
               TelemetryPlan.of(spec, secret),
-              Blockers.invalidSpec(problems),
+              blocker,
               Optional.empty(),
               Instant.parse("2026-11-24T10:00:00Z")));
     }
