@@ -124,7 +124,7 @@ class CrdAdmissionIT {
         "dataCollection: {storage: {containerUrl: 'https://acct.blob.core.windows.net/c',"
             + " credential: {type: WorkloadIdentity}, bufferSizeLimit: 0.5Gi}}",
         "dataCollection: {storage: {containerUrl: 'https://acct.blob.core.windows.net/c',"
-            + " credential: {type: WorkloadIdentity}, bufferSizeLimit: 1e9}}"
+            + " credential: {type: WorkloadIdentity}, bufferSizeLimit: '1e9'}}"
       })
   void admitsValidSettings(String extra) throws IOException {
     Kubectl.Result result =
