@@ -14,7 +14,9 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
@@ -34,6 +36,7 @@ import io.mlws.operator.dependent.ScorerPlan;
 import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.dependent.SeveralReplicasPossible;
 import io.mlws.operator.rollout.PodFailures;
+import io.mlws.operator.rollout.ScorerImageUpdates;
 import io.mlws.operator.settings.SettingsConfirmation;
 import io.mlws.operator.settings.SettingsReport;
 import io.mlws.operator.spec.ResolvedSpec;
@@ -89,6 +92,11 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   private final SettingsConfirmation settings;
   private final ScoringKeysSecret keys = new ScoringKeysSecret();
   private final Workflow<MLWebService> workflow;
+  private final ScorerImageUpdates imageUpdates;
+
+  /** Wakes a service waiting for its turn to move to the operator's scorer image. */
+  private final SimpleInboundEventSource<MLWebService> imageTurns =
+      new SimpleInboundEventSource<>("scorer-image-turns");
 
   public MLWebServiceReconciler(OperatorConfig config, EventPublisher events, Clock clock) {
     this.config = config;
@@ -96,6 +104,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     this.statusRecorder = new StatusRecorder(events, clock);
     this.clock = clock;
     this.settings = new SettingsConfirmation(config.confirmSettings());
+    this.imageUpdates = new ScorerImageUpdates(config.scorerImage(), config.imageUpdatesAtOnce());
     this.workflow =
         new WorkflowBuilder<MLWebService>()
             .addDependentResource(configMap)
@@ -117,12 +126,14 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     List<EventSource<?, MLWebService>> sources =
         new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
     sources.add(ConnectionStringSecrets.eventSource(context, config));
+    sources.add(imageTurns);
     return sources;
   }
 
   @Override
   public UpdateControl<MLWebService> reconcile(MLWebService mlws, Context<MLWebService> context) {
-    ScorerPlan plan = plan(mlws, context);
+    ScorerImageUpdates.Choice image = image(mlws, context);
+    ScorerPlan plan = plan(mlws, image, context);
     Optional<Blocker> blocker =
         invalidSpec(mlws).or(() -> notAllowed(mlws)).or(() -> objectInTheWay(mlws, plan, context));
     WorkflowReconcileResult applied = WorkflowReconcileResult.EMPTY;
@@ -134,12 +145,61 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
       ReplicasHandover.beforeApply(plan, context);
       applied = workflow.reconcile(mlws, context);
       blocker = refused(applied).or(() -> podsFailing(mlws, context));
+      announce(mlws, image);
     }
     MLWebServiceStatus status = recordStatus(mlws, plan, blocker, context);
     applied.throwAggregateExceptionIfErrorsPresent();
-    return recheckAfter(blocker, status)
+    Optional<Duration> recheck =
+        recheckAfter(blocker, status)
+            .or(
+                () ->
+                    image instanceof ScorerImageUpdates.Wait wait && wait.atOnce() > 0
+                        ? Optional.of(ScorerImageUpdates.RECHECK)
+                        : Optional.empty());
+    return recheck
         .map(after -> UpdateControl.<MLWebService>noUpdate().rescheduleAfter(after))
         .orElseGet(UpdateControl::noUpdate);
+  }
+
+  /**
+   * The scorer image of this pass: the spec's, or the operator's, to which running services move a
+   * few at a time (ScorerImageUpdates).
+   */
+  private ScorerImageUpdates.Choice image(MLWebService mlws, Context<MLWebService> context) {
+    return imageUpdates.choose(
+        mlws.getMetadata().getNamespace() + "/" + mlws.getMetadata().getName(),
+        Optional.ofNullable(mlws.getSpec()).map(spec -> spec.getImage()),
+        context.getSecondaryResource(Deployment.class),
+        () -> deployment.eventSource().map(cache -> cache.list().toList()).orElse(List.of()),
+        clock.instant());
+  }
+
+  /**
+   * A move to the operator's scorer image, and each new wait for one, as a Normal event; a move
+   * finished wakes the services waiting for its turn.
+   */
+  private void announce(MLWebService mlws, ScorerImageUpdates.Choice image) {
+    if (image instanceof ScorerImageUpdates.Current current) {
+      for (String waiting : current.wake()) {
+        String[] namespaceAndName = waiting.split("/", 2);
+        imageTurns.propagateEvent(new ResourceID(namespaceAndName[1], namespaceAndName[0]));
+      }
+    }
+    String reason =
+        image instanceof ScorerImageUpdates.Move
+            ? "ScorerImageUpdate"
+            : image instanceof ScorerImageUpdates.Wait wait && wait.news()
+                ? "ScorerImageUpdateWaiting"
+                : null;
+    if (reason != null) {
+      ScorerImageUpdates.describe(image)
+          .ifPresent(
+              message ->
+                  events.publish(
+                      mlws,
+                      List.of(new TransitionEvents.Note("Normal", reason, message)),
+                      clock.instant()));
+    }
   }
 
   /**
@@ -186,8 +246,9 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   }
 
   /** Spec, telemetry and configuration for this pass, read once and shared with the dependents. */
-  private ScorerPlan plan(MLWebService mlws, Context<MLWebService> context) {
-    ResolvedSpec spec = ResolvedSpec.of(mlws, config);
+  private ScorerPlan plan(
+      MLWebService mlws, ScorerImageUpdates.Choice image, Context<MLWebService> context) {
+    ResolvedSpec spec = ResolvedSpec.of(mlws, config).withImage(image.image());
     TelemetryPlan telemetry = TelemetryPlan.of(spec, context.getSecondaryResource(Secret.class));
     ScorerPlan plan = new ScorerPlan(spec, telemetry, config);
     plan.shareWith(context);

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  * Everything the operator is told by whoever installs it, read once from the environment.
  *
  * @param scorerImage image of scorer pods whose spec.image is unset
+ * @param imageUpdatesAtOnce how many running services may move to a new scorerImage at once (0:
+ *     none moves until its spec.image says so)
  * @param agentPath where the scorer image carries the Application Insights Java agent
  * @param defaultAppInsightsSecret connection-string Secret used when a spec names none
  * @param watchedNamespaces namespaces to reconcile; empty means all
@@ -27,6 +29,7 @@ import java.util.stream.Collectors;
  */
 public record OperatorConfig(
     String scorerImage,
+    int imageUpdatesAtOnce,
     String agentPath,
     Optional<SecretKeyReference> defaultAppInsightsSecret,
     Set<String> watchedNamespaces,
@@ -39,12 +42,20 @@ public record OperatorConfig(
     TenantPolicy policy) {
 
   public static final String DEFAULT_SCORER_IMAGE = "ghcr.io/mlws/scorer:0.1.0";
+
+  /**
+   * One service at a time: a new scorer image reaches the next service once the last one's pods are
+   * ready, and one whose pods do not start stops it there.
+   */
+  public static final int DEFAULT_IMAGE_UPDATES_AT_ONCE = 1;
+
   public static final String DEFAULT_AGENT_PATH = "/opt/mlws/agent/applicationinsights-agent.jar";
 
   /** Reads MLWS_* variables; fails with a message naming the variable when a value is invalid. */
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     return new OperatorConfig(
         env.getOrDefault("MLWS_SCORER_IMAGE", DEFAULT_SCORER_IMAGE),
+        count(env, "MLWS_SCORER_IMAGE_UPDATES_AT_ONCE", DEFAULT_IMAGE_UPDATES_AT_ONCE),
         env.getOrDefault("MLWS_AGENT_PATH", DEFAULT_AGENT_PATH),
         Optional.ofNullable(blankToNull(env.get("MLWS_DEFAULT_APPINSIGHTS_SECRET")))
             .map(OperatorConfig::secretReference),
@@ -69,6 +80,7 @@ public record OperatorConfig(
   public OperatorConfig withDefaultAppInsightsSecret(SecretKeyReference secret) {
     return new OperatorConfig(
         scorerImage,
+        imageUpdatesAtOnce,
         agentPath,
         Optional.of(secret),
         watchedNamespaces,
@@ -84,6 +96,7 @@ public record OperatorConfig(
   public OperatorConfig withWatchedNamespaces(Set<String> namespaces) {
     return new OperatorConfig(
         scorerImage,
+        imageUpdatesAtOnce,
         agentPath,
         defaultAppInsightsSecret,
         Set.copyOf(namespaces),
@@ -116,6 +129,23 @@ public record OperatorConfig(
       case "false" -> false;
       default -> throw new IllegalArgumentException(name + " must be true or false, got: " + value);
     };
+  }
+
+  private static int count(Map<String, String> env, String name, int fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int count = Integer.parseInt(value.trim());
+      if (count < 0) {
+        throw new NumberFormatException();
+      }
+      return count;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          name + " must be a whole number, 0 or more, got: " + value);
+    }
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {

@@ -105,6 +105,23 @@ public record ResolvedSpec(
   /** A key of a Secret in the MLWebService's namespace. */
   public record SecretKey(String secretName, String key) {}
 
+  /** The same spec with the scorer image the operator chose for this pass. */
+  public ResolvedSpec withImage(String chosen) {
+    return new ResolvedSpec(
+        name,
+        namespace,
+        model,
+        chosen,
+        replicas,
+        autoscaling,
+        appInsights,
+        dataCollection,
+        resources,
+        pod,
+        clusterDomain,
+        callers);
+  }
+
   public static ResolvedSpec of(MLWebService mlws, OperatorConfig config) {
     String name = mlws.getMetadata().getName();
     MLWebServiceSpec spec = Objects.requireNonNullElseGet(mlws.getSpec(), MLWebServiceSpec::new);
