@@ -13,8 +13,12 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.mlws.api.v1alpha1.MLWebService;
+import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.harness.Kustomize;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +134,32 @@ class DeployManifestsTest {
         Kustomize.objects(Kustomize.render(Kustomize.DEPLOY.resolve("samples")));
 
     assertThat(samples).hasSize(4).allMatch(MLWebService.class::isInstance);
+  }
+
+  /**
+   * One version for everything a release installs: pom.xml's (without -SNAPSHOT) tags both images
+   * deploy/default names and the operator's default scorer image, and has a CHANGELOG heading.
+   * release/build refuses to build otherwise.
+   */
+  @Test
+  void theImagesAndTheChangelogSayThePomsVersion() throws Exception {
+    Path root = Kustomize.DEPLOY.getParent();
+    Matcher pom =
+        Pattern.compile("<artifactId>mlws-parent</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(root.resolve("pom.xml")));
+    assertThat(pom.find()).as("pom.xml's version").isTrue();
+    String version = pom.group(1).replace("-SNAPSHOT", "");
+
+    Container operator =
+        one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(operator.getImage()).isEqualTo("ghcr.io/mlws/operator:" + version);
+    assertThat(operator.getEnv())
+        .filteredOn(e -> e.getName().equals("MLWS_SCORER_IMAGE"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("ghcr.io/mlws/scorer:" + version));
+    assertThat(OperatorConfig.DEFAULT_SCORER_IMAGE).isEqualTo("ghcr.io/mlws/scorer:" + version);
+    assertThat(Files.readString(root.resolve("CHANGELOG.md")))
+        .containsPattern("(?m)^## .*\\(" + Pattern.quote(version) + "\\)");
   }
 
   private static <T extends HasMetadata> T one(Class<T> type) {
