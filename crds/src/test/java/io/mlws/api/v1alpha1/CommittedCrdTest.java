@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class CommittedCrdTest {
   static final Path GENERATED =
       Path.of("target/classes/META-INF/fabric8/mlwebservices.mlws.io-v1.yml");
-  static final Path EXPECTED = Path.of("target/mlwebservices.mlws.io-v1.yml");
+  static final Path EXPECTED = Path.of("target/mlwebservices.mlws.io.yaml");
 
   @Test
   void committedCrdMatchesGenerated() throws IOException {

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.YamlDumpSettingsBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +83,24 @@ final class CrdCompletion {
     CrdBounds.bound((ObjectNode) schema.at("/properties/spec"));
     shapeAsMetav1Condition(
         (ObjectNode) schema.at("/properties/status/properties/conditions/items"));
+    inDeclaredOrder((ArrayNode) crd.at("/spec/versions/0/additionalPrinterColumns"));
     return HEADER + quoteYaml11Booleans(GENERATOR_YAML.asYaml(crd).replaceFirst("^---\n", ""));
+  }
+
+  /**
+   * The printer columns in the order MLWebService declares them, the order `kubectl get` shows (the
+   * generator sorts them by JSONPath, fabric8 issue 7454).
+   */
+  static void inDeclaredOrder(ArrayNode columns) {
+    List<String> declared =
+        Arrays.stream(MLWebService.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::name)
+            .toList();
+    List<JsonNode> sorted = new ArrayList<>();
+    columns.forEach(sorted::add);
+    sorted.sort(Comparator.comparingInt(c -> declared.indexOf(c.get("name").asText())));
+    columns.removeAll();
+    columns.addAll(sorted);
   }
 
   /**

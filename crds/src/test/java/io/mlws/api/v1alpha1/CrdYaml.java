@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 
 /** Reads the committed CRD (and what kustomize makes of it) as a JSON tree for the tests here. */
 final class CrdYaml {
-  static final Path CRD = Path.of("manifests/mlwebservices.mlws.io-v1.yml");
+  static final Path CRD = Path.of("manifests/mlwebservices.mlws.io.yaml");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private CrdYaml() {}
