@@ -10,7 +10,6 @@ import io.mlws.api.v1alpha1.ModelSpec;
 import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.api.v1alpha1.StorageCredential;
-import io.mlws.api.v1alpha1.StorageCredentialType;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.spec.ResolvedSpec;
 import java.util.ArrayList;
@@ -98,14 +97,14 @@ public final class SpecValidation {
     StorageCredential credential = storage.getCredential();
     if (credential == null || credential.getType() == null) {
       return Optional.of(
-          "spec.dataCollection.storage.credential.type is required: WorkloadIdentity or SasToken");
+          "spec.dataCollection.storage.credential.type is required: WorkloadIdentity or SASToken");
     }
-    if (credential.getType() == StorageCredentialType.SasToken
+    if (credential.getType().sasToken()
         && (credential.getSecretRef() == null
             || credential.getSecretRef().getName() == null
             || credential.getSecretRef().getKey() == null)) {
       return Optional.of(
-          "spec.dataCollection.storage.credential.secretRef.{name,key} is required with SasToken");
+          "spec.dataCollection.storage.credential.secretRef.{name,key} is required with SASToken");
     }
     String limit =
         java.util.Objects.requireNonNullElse(

@@ -59,7 +59,7 @@ class ScorerPodSpecIT {
         spec:
           model:
             uri: https://models.example.com/iris.onnx
-            credential: {secretRef: {name: model-sas, key: sas}, type: SasToken}
+            credential: {secretRef: {name: model-sas, key: sas}, type: SasToken}  # the deprecated spelling, still served
           replicas: 2
           pod:
             serviceAccountName: scorer

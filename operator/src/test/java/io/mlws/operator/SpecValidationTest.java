@@ -69,9 +69,9 @@ class SpecValidationTest {
             "spec.dataCollection.storage.bufferSizeLimit must be at least 16Mi, got 8Mi"),
         Arguments.of(
             "model: {uri: 'file:///m.onnx'}\ndataCollection: {storage: {containerUrl:"
-                + " 'https://a.blob.core.windows.net/c', credential: {type: SasToken}}}",
+                + " 'https://a.blob.core.windows.net/c', credential: {type: SASToken}}}",
             NO_DEFAULT,
-            "spec.dataCollection.storage.credential.secretRef.{name,key} is required with SasToken"),
+            "spec.dataCollection.storage.credential.secretRef.{name,key} is required with SASToken"),
         Arguments.of(
             "model: {uri: 'file:///m.onnx'}\ndataCollection: {storage: {containerUrl:"
                 + " 'https://a.blob.core.windows.net/c?sig=x', credential: {type: WorkloadIdentity}}}",

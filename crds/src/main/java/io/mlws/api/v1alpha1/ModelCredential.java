@@ -27,14 +27,15 @@ public class ModelCredential {
   @Default(SpecDefaults.MODEL_CREDENTIAL_TYPE)
   @JsonPropertyDescription(
       "How the scorer presents it: AuthorizationHeader sends the value as the Authorization header"
-          + " (e.g. \"Bearer <token>\"); SasToken appends it to the URI's query (an Azure Storage"
+          + " (e.g. \"Bearer <token>\"); SASToken appends it to the URI's query (an Azure Storage"
           + " shared access signature, with or without the leading ?); WorkloadIdentity needs no"
           + " Secret: the pods are labelled azure.workload.identity/use=true, the AKS workload"
           + " identity webhook injects the federated token of their ServiceAccount"
           + " (spec.pod.serviceAccountName, annotated azure.workload.identity/client-id), and the"
           + " scorer exchanges it for an Entra ID token for Azure Storage"
           + " (https://storage.azure.com/.default) and downloads the blob with it; the identity"
-          + " needs the Storage Blob Data Reader role. Defaults to AuthorizationHeader.")
+          + " needs the Storage Blob Data Reader role. Defaults to AuthorizationHeader. SasToken, the"
+          + " first spelling of SASToken, is deprecated and means the same.")
   private ModelCredentialType type;
 
   public SecretKeyReference getSecretRef() {

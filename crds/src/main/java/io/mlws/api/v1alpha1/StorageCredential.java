@@ -9,8 +9,10 @@ import io.fabric8.generator.annotation.ValidationRule;
  * Secret so that neither the spec nor GitOps history ever carries one.
  */
 @ValidationRule(
-    value = "self.type != 'SasToken' || (has(self.secretRef) && has(self.secretRef.key))",
-    message = "SasToken needs secretRef with its key: the Secret key holding the SAS")
+    value =
+        "!(self.type in ['SASToken', 'SasToken']) || (has(self.secretRef) &&"
+            + " has(self.secretRef.key))",
+    message = "SASToken needs secretRef with its key: the Secret key holding the SAS")
 @ValidationRule(
     value = "self.type != 'WorkloadIdentity' || !has(self.secretRef)",
     message =
@@ -22,14 +24,14 @@ public class StorageCredential {
       "WorkloadIdentity: the pods are labelled azure.workload.identity/use=true and the scorer"
           + " exchanges the federated token of their ServiceAccount for an Entra ID token for"
           + " Azure Storage; the identity needs the Storage Blob Data Contributor role on the"
-          + " container. SasToken: a shared access signature of the container (with or without"
+          + " container. SASToken: a shared access signature of the container (with or without"
           + " the leading ?) from secretRef, with at least the create, write and read (c, w, r)"
-          + " permissions.")
+          + " permissions. SasToken, its first spelling, is deprecated and means the same.")
   private StorageCredentialType type;
 
   @JsonPropertyDescription(
       "Secret key holding the SAS, in the MLWebService's namespace; key is required. Only with"
-          + " SasToken.")
+          + " SASToken.")
   private SecretKeyReference secretRef;
 
   public StorageCredentialType getType() {

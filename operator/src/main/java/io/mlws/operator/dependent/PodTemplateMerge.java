@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.EnvVarSourceBuilder;
 import io.mlws.api.v1alpha1.EnvVariable;
-import io.mlws.api.v1alpha1.ModelCredentialType;
 import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.spec.ScorerNames;
 import io.mlws.operator.telemetry.TelemetryPlan;
@@ -78,7 +77,7 @@ final class PodTemplateMerge {
             .orElseThrow(
                 () -> new IllegalArgumentException("spec.model.credential.secretRef is required"));
     return fromSecret(
-        credential.type() == ModelCredentialType.SasToken ? SAS_TOKEN_ENV : AUTHORIZATION_ENV,
+        credential.type().sasToken() ? SAS_TOKEN_ENV : AUTHORIZATION_ENV,
         secret.secretName(),
         secret.key());
   }

@@ -22,7 +22,6 @@ import io.mlws.api.v1alpha1.ScorerPodSpec;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.api.v1alpha1.StorageCredential;
-import io.mlws.api.v1alpha1.StorageCredentialType;
 import io.mlws.operator.config.OperatorConfig;
 import java.util.List;
 import java.util.Map;
@@ -233,7 +232,7 @@ public record ResolvedSpec(
   private static CollectStorage collectStorage(DataCollectionStorage storage) {
     Optional<SecretKey> sas =
         Optional.ofNullable(storage.getCredential())
-            .filter(c -> c.getType() == StorageCredentialType.SasToken)
+            .filter(c -> c.getType().sasToken())
             .map(StorageCredential::getSecretRef)
             .map(ref -> new SecretKey(ref.getName(), ref.getKey()));
     return new CollectStorage(

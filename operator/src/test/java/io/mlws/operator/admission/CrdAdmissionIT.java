@@ -132,7 +132,7 @@ class CrdAdmissionIT {
             manifest(
                 "x",
                 "model: {uri: 'https://models.example.com/iris.onnx', credential: {secretRef: {name: s,"
-                    + " key: k}, type: SasToken}}\n"
+                    + " key: k}, type: SASToken}}\n"
                     + extra));
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
@@ -151,7 +151,10 @@ class CrdAdmissionIT {
   @Test
   void admitsCollectedDataStorageWithASasOrWorkloadIdentity() throws IOException {
     for (String credential :
-        List.of("{type: SasToken, secretRef: {name: sas, key: sas}}", "{type: WorkloadIdentity}")) {
+        List.of(
+            "{type: SASToken, secretRef: {name: sas, key: sas}}",
+            "{type: SasToken, secretRef: {name: sas, key: sas}}", // the deprecated spelling
+            "{type: WorkloadIdentity}")) {
       Kubectl.Result result =
           dryRun(
               manifest(
@@ -360,7 +363,7 @@ class CrdAdmissionIT {
             "WorkloadIdentity takes no secretRef"),
         Arguments.of(
             "model: {uri: 'https://acct.blob.core.windows.net/m/iris.onnx', credential: {type:"
-                + " SasToken}}",
+                + " SASToken}}",
             "secretRef.key is required"),
         Arguments.of(
             "model: {uri: 'http://acct.blob.core.windows.net/m/iris.onnx', credential: {type:"
@@ -377,8 +380,12 @@ class CrdAdmissionIT {
             "spec.dataCollection.storage.containerUrl in body should match"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
+                + " 'https://acct.blob.core.windows.net/c', credential: {type: SASToken}}}",
+            "SASToken needs secretRef with its key"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
                 + " 'https://acct.blob.core.windows.net/c', credential: {type: SasToken}}}",
-            "SasToken needs secretRef with its key"),
+            "SASToken needs secretRef with its key"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\ndataCollection: {storage: {containerUrl:"
                 + " 'https://acct.blob.core.windows.net/c', credential: {type: WorkloadIdentity,"
