@@ -27,6 +27,11 @@ public class MLWebServiceStatus {
   @JsonPropertyDescription("Scorer pods ready to serve.")
   private Integer readyReplicas;
 
+  @JsonPropertyDescription(
+      "The label selector of the scorer pods, as a string: what the scale subresource gives an"
+          + " autoscaler (HorizontalPodAutoscaler, KEDA) that targets the MLWebService.")
+  private String selector;
+
   @JsonPropertyDescription("Ready pods over desired pods, for kubectl get.")
   private String replicaSummary;
 
@@ -44,6 +49,14 @@ public class MLWebServiceStatus {
           + " pod reports that it applies it; unset while some do not (see the SettingsApplied"
           + " condition).")
   private String appliedSettings;
+
+  public String getSelector() {
+    return selector;
+  }
+
+  public void setSelector(String selector) {
+    this.selector = selector;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -125,6 +138,7 @@ public class MLWebServiceStatus {
     return Objects.equals(observedGeneration, other.observedGeneration)
         && Objects.equals(conditions, other.conditions)
         && Objects.equals(replicas, other.replicas)
+        && Objects.equals(selector, other.selector)
         && Objects.equals(readyReplicas, other.readyReplicas)
         && Objects.equals(replicaSummary, other.replicaSummary)
         && Objects.equals(url, other.url)

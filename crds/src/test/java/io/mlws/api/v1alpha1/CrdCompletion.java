@@ -84,7 +84,20 @@ final class CrdCompletion {
     shapeAsMetav1Condition(
         (ObjectNode) schema.at("/properties/status/properties/conditions/items"));
     inDeclaredOrder((ArrayNode) crd.at("/spec/versions/0/additionalPrinterColumns"));
+    withScale((ObjectNode) crd.at("/spec/versions/0/subresources"));
     return HEADER + quoteYaml11Booleans(GENERATOR_YAML.asYaml(crd).replaceFirst("^---\n", ""));
+  }
+
+  /**
+   * The scale subresource (fabric8's generator has no annotation for it): `kubectl scale`, and a
+   * HorizontalPodAutoscaler or KEDA ScaledObject that targets the MLWebService itself, set
+   * spec.replicas and read the pods' count and selector from status.
+   */
+  static void withScale(ObjectNode subresources) {
+    ObjectNode scale = subresources.putObject("scale");
+    scale.put("specReplicasPath", ".spec.replicas");
+    scale.put("statusReplicasPath", ".status.replicas");
+    scale.put("labelSelectorPath", ".status.selector");
   }
 
   /**

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Names and labels shared by every object owned for one MLWebService, so they always agree. */
 public final class ScorerNames {
@@ -38,6 +40,14 @@ public final class ScorerNames {
   /** Labels that select the scorer pods; never change them, a Deployment selector is immutable. */
   public static Map<String, String> selector(String name) {
     return Map.of("app.kubernetes.io/name", "mlws-scorer", "app.kubernetes.io/instance", name);
+  }
+
+  /** The same selector as a label selector string, for the scale subresource (status.selector). */
+  public static String selectorString(String name) {
+    return new TreeMap<>(selector(name))
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
   }
 
   public static Map<String, String> labels(String name) {

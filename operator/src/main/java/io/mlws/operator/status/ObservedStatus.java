@@ -92,6 +92,7 @@ public final class ObservedStatus {
     status.setObservedGeneration(generation);
     status.setConditions(conditions.build());
     status.setReplicas(rollout.replicas());
+    status.setSelector(ScorerNames.selectorString(spec.name()));
     status.setReadyReplicas(rollout.readyReplicas());
     status.setReplicaSummary(rollout.summary());
     // The URL is shown once something answers at it.
