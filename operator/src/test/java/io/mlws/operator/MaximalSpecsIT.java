@@ -61,8 +61,8 @@ class MaximalSpecsIT {
       // What stays: the least of a few measurements, once the copies in flight while the services
       // converged (answers to the operator's applies, watch events) are gone.
       long after = Long.MAX_VALUE;
-      for (int i = 0; i < 4; i++) {
-        Thread.sleep(5_000);
+      for (int i = 0; i < 3; i++) {
+        Thread.sleep(2_000);
         after = Math.min(after, JvmHeap.afterGcKiB(operator.pid()));
       }
 

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,19 @@ class ModelStartupIT {
                   l.contains(
                       "model answers as a classifier: predictions from output \"output_label\","
                           + " probabilities from output \"output_probability\""));
+      assertThat(scorer.get("/v2").body())
+          .as("the V2 server metadata: the version of the build, from the jar's manifest")
+          .contains("\"version\":\"" + projectVersion() + "\"");
     }
+  }
+
+  /** pom.xml's version, the one place of it. */
+  static String projectVersion() throws Exception {
+    Matcher version =
+        Pattern.compile("<artifactId>mlws-parent</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(Path.of("../pom.xml")));
+    assertThat(version.find()).isTrue();
+    return version.group(1);
   }
 
   @Test

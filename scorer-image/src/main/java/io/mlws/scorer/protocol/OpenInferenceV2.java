@@ -25,12 +25,20 @@ public final class OpenInferenceV2 {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   public static final String LABEL_OUTPUT = "label";
 
+  /**
+   * The scorer's version, pom.xml's, from the jar's manifest; "development" where the classes run
+   * outside the jar (tests in the build).
+   */
+  static final String SERVER_VERSION =
+      java.util.Objects.requireNonNullElse(
+          OpenInferenceV2.class.getPackage().getImplementationVersion(), "development");
+
   private OpenInferenceV2() {}
 
   public static ObjectNode serverMetadata() {
     ObjectNode metadata = NODES.objectNode();
     metadata.put("name", "mlws-scorer");
-    metadata.put("version", "0.1.0");
+    metadata.put("version", SERVER_VERSION);
     metadata.putArray("extensions");
     return metadata;
   }
