@@ -281,6 +281,11 @@ class CollectedDataStorageIT {
       env.put("MLWS_COLLECT_STORAGE_SAS_TOKEN", sas);
     }
     env.put("MLWS_COLLECT_BUFFER_DIR", work.resolve("collect").toString());
+    // What is judged is that a SIGTERM writes every record, not how fast: the first write loads
+    // the Storage SDK, which took more than the 18 s the default drain left, on a CI machine busy
+    // with
+    // the e2e (this JVM runs at nice 10). 90 s, as a pod whose grace period gives that.
+    env.put("MLWS_SHUTDOWN_TIMEOUT_SECONDS", "90");
     env.putAll(more);
     return env;
   }

@@ -145,7 +145,7 @@ public final class ScorerProcess implements AutoCloseable {
   /** SIGTERM, then waits for the exit code. */
   public int stop() throws InterruptedException {
     process.destroy();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("scorer stops on SIGTERM").isTrue();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("scorer stops on SIGTERM").isTrue();
     return process.exitValue();
   }
 
