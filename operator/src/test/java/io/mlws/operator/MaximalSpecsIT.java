@@ -22,18 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The largest MLWebServices the API server stores: each spec carries 40 environment values of
  * 30,000 characters (1.2 MB, near etcd's 1.5 MiB per object), and so does its Deployment's pod
- * template. The packaged operator, with the heap deploy/manager gives it, serves ten of them and
+ * template. The packaged operator, with the heap deploy/manager gives it, serves five of them and
  * stays up; what each costs its heap is printed (the figure docs/security.md gives for quotas).
  */
 class MaximalSpecsIT {
-  static final int SERVICES = 10;
+  static final int SERVICES = 5;
   static final int VALUES = 40;
   static final int VALUE_LENGTH = 30_000;
 
   @TempDir Path home;
 
   @Test
-  void tenMaximalSpecsAreServedWithinTheDeployedHeap() throws Exception {
+  void fiveMaximalSpecsAreServedWithinTheDeployedHeap() throws Exception {
     LocalCluster cluster = LocalCluster.shared();
     String ns = cluster.createNamespace("maximal");
     Process operator =
