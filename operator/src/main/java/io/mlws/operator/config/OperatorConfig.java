@@ -132,35 +132,28 @@ public record OperatorConfig(
   }
 
   private static int count(Map<String, String> env, String name, int fallback) {
-    String value = blankToNull(env.get(name));
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int count = Integer.parseInt(value.trim());
-      if (count < 0) {
-        throw new NumberFormatException();
-      }
-      return count;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          name + " must be a whole number, 0 or more, got: " + value);
-    }
+    return integer(env, name, fallback, 0, Integer.MAX_VALUE, "a whole number, 0 or more");
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {
+    return integer(env, name, fallback, 0, 65535, "a port number");
+  }
+
+  /** An integer from min to max; otherwise an error that says what the variable must be. */
+  private static int integer(
+      Map<String, String> env, String name, int fallback, int min, int max, String what) {
     String value = blankToNull(env.get(name));
     if (value == null) {
       return fallback;
     }
     try {
-      int port = Integer.parseInt(value.trim());
-      if (port < 0 || port > 65535) {
+      int number = Integer.parseInt(value.trim());
+      if (number < min || number > max) {
         throw new NumberFormatException();
       }
-      return port;
+      return number;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a port number, got: " + value);
+      throw new IllegalArgumentException(name + " must be " + what + ", got: " + value);
     }
   }
 

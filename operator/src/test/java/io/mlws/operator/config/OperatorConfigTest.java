@@ -21,6 +21,7 @@ class OperatorConfigTest {
     assertThat(config.leaderElection()).isFalse();
     assertThat(config.leaseNamespace()).isEmpty();
     assertThat(config.healthPort()).isEqualTo(8081);
+    assertThat(config.imageUpdatesAtOnce()).isEqualTo(1);
   }
 
   @Test
@@ -35,7 +36,8 @@ class OperatorConfigTest {
                 "MLWS_LEADER_ELECTION", "TRUE",
                 "MLWS_LEASE_NAME", "lock",
                 "MLWS_LEASE_NAMESPACE", "mlws-system",
-                "MLWS_HEALTH_PORT", "9000"));
+                "MLWS_HEALTH_PORT", "9000",
+                "MLWS_SCORER_IMAGE_UPDATES_AT_ONCE", "0"));
 
     assertThat(config.scorerImage()).isEqualTo("registry.local/scorer:9");
     assertThat(config.agentPath()).isEqualTo("/agent.jar");
@@ -50,6 +52,7 @@ class OperatorConfigTest {
     assertThat(config.leaseName()).isEqualTo("lock");
     assertThat(config.leaseNamespace()).isEqualTo(Optional.of("mlws-system"));
     assertThat(config.healthPort()).isEqualTo(9000);
+    assertThat(config.imageUpdatesAtOnce()).isZero();
   }
 
   @Test
@@ -68,6 +71,9 @@ class OperatorConfigTest {
         .hasMessageContaining("MLWS_LEADER_ELECTION");
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("MLWS_HEALTH_PORT", "70000")))
         .hasMessageContaining("MLWS_HEALTH_PORT");
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnvironment(Map.of("MLWS_SCORER_IMAGE_UPDATES_AT_ONCE", "-1")))
+        .hasMessage("MLWS_SCORER_IMAGE_UPDATES_AT_ONCE must be a whole number, 0 or more, got: -1");
     assertThatThrownBy(
             () ->
                 OperatorConfig.fromEnvironment(Map.of("MLWS_DEFAULT_APPINSIGHTS_SECRET", "a/b/c")))
