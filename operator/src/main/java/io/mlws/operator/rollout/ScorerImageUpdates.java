@@ -38,7 +38,10 @@ public final class ScorerImageUpdates {
   private final String operatorImage;
   private final int atOnce;
   private final Map<String, Instant> admitted = new HashMap<>();
-  private final Map<String, Wait> lastWait = new HashMap<>();
+
+  /** Of each service that waits, the services it last waited for. */
+  private final Map<String, SortedSet<String>> lastWait = new HashMap<>();
+
   private final Set<String> moved = new HashSet<>();
 
   /**
@@ -128,9 +131,7 @@ public final class ScorerImageUpdates {
       lastWait.remove(service);
       return new Move(operatorImage, running.get());
     }
-    Wait wait = new Wait(running.get(), operatorImage, moving, atOnce, true);
-    Wait before = lastWait.put(service, wait);
-    boolean news = before == null || !before.moving().equals(moving);
+    boolean news = !moving.equals(lastWait.put(service, moving));
     return new Wait(running.get(), operatorImage, moving, atOnce, news);
   }
 
