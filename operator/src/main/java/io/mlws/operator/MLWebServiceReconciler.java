@@ -149,14 +149,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     }
     MLWebServiceStatus status = recordStatus(mlws, plan, blocker, context);
     applied.throwAggregateExceptionIfErrorsPresent();
-    Optional<Duration> recheck =
-        recheckAfter(blocker, status)
-            .or(
-                () ->
-                    image instanceof ScorerImageUpdates.Wait wait && wait.atOnce() > 0
-                        ? Optional.of(ScorerImageUpdates.RECHECK)
-                        : Optional.empty());
-    return recheck
+    return recheckAfter(blocker, status, image)
         .map(after -> UpdateControl.<MLWebService>noUpdate().rescheduleAfter(after))
         .orElseGet(UpdateControl::noUpdate);
   }
@@ -204,10 +197,10 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
 
   /**
    * An object in the way is not watched, nor are the pods of a rollout or those applying new
-   * settings: look again.
+   * settings, nor the turn a service waits for to move to the operator's image: look again.
    */
   private static Optional<Duration> recheckAfter(
-      Optional<Blocker> blocker, MLWebServiceStatus status) {
+      Optional<Blocker> blocker, MLWebServiceStatus status, ScorerImageUpdates.Choice image) {
     Optional<String> reason = blocker.map(Blocker::reason);
     if (reason.filter(Blocker.OBJECT_IN_THE_WAY::equals).isPresent()) {
       return Optional.of(FOREIGN_OBJECT_RECHECK);
@@ -216,7 +209,12 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
         || StatusConditions.isTrue(status, StatusConditions.RECONCILING)) {
       return Optional.of(ROLLOUT_RECHECK);
     }
-    return SettingsCondition.recheckAfter(status);
+    return SettingsCondition.recheckAfter(status)
+        .or(
+            () ->
+                image instanceof ScorerImageUpdates.Wait wait && wait.atOnce() > 0
+                    ? Optional.of(ScorerImageUpdates.RECHECK)
+                    : Optional.empty());
   }
 
   @Override
