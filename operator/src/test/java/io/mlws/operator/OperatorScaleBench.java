@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * not a test: it runs only with -Dmlws.bench=true (see bench/README.md) and writes
  * target/bench/operator-scale.md.
  */
+@org.junit.jupiter.api.parallel.Isolated("it measures the operator's CPU and memory")
 class OperatorScaleBench {
   static final int OBJECTS = Integer.getInteger("mlws.bench.objects", 1000);
   static final int IDLE_SECONDS = Integer.getInteger("mlws.bench.idleSeconds", 60);

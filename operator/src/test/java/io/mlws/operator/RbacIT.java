@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * operator used, and the roles must grant exactly that set: an extra verb is privilege it never
  * uses.
  */
+@org.junit.jupiter.api.parallel.Isolated(
+    "it judges every request the operator's ServiceAccount makes, in any namespace")
 class RbacIT {
   /** Allowed to every authenticated user by the built-in system:basic-user role. */
   static final Set<String> ALWAYS_ALLOWED =

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * benchmark, not a test: it runs only with -Dmlws.bench=true and writes
  * target/bench/secrets-memory.md; -Dmlws.operator.jar measures an earlier build the same way.
  */
+@org.junit.jupiter.api.parallel.Isolated("it measures the operator's memory")
 class SecretsMemoryBench {
   static final int SECRETS = Integer.getInteger("mlws.bench.secrets", 2000);
   static final int SECRET_BYTES = 50 * 1024;

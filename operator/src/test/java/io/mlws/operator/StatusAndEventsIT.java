@@ -69,6 +69,7 @@ class StatusAndEventsIT {
       List<AuditLog.Entry> statusWrites =
           audit.since(before).stream()
               .filter(e -> e.user().equals(LocalCluster.OPERATOR_USER))
+              .filter(e -> harness.ns.equals(e.namespace()))
               .filter(e -> e.permission().equals("mlws.io/mlwebservices/status:patch"))
               .toList();
       assertThat(userWrites.get()).as("the user wrote meanwhile").isGreaterThan(10);
