@@ -10,7 +10,7 @@ pins_hash=$(cat "$here/versions.env" "$here"/*/go.mod "$here"/*/go.sum "$here"/k
   | sha256sum | cut -c1-16)
 bin="$cache/bin/$pins_hash"
 binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kstatus kwok-stages.yaml
-  kubelet kube-proxy containerd containerd-shim-runc-v2 ctr pause kube-router)
+  kubelet kube-proxy containerd containerd-shim-runc-v2 ctr pause kube-router helm)
 
 complete() { for b in "${binaries[@]}"; do [ -s "$bin/$b" ] || return 1; done; }
 
@@ -35,7 +35,7 @@ if ! complete; then
   # Every module's dependencies download while the first builds compile (on a cold machine the downloads were
   # minutes spent one module after another); the Go module cache's locks make the two safe side by side.
   prefetch_pids=()
-  for dir in kubernetes containerd kube-router kwok kstatus; do
+  for dir in kubernetes containerd kube-router kwok helm kstatus; do
     (cd "$here/$dir" && go mod download > /dev/null 2>&1) &
     prefetch_pids+=($!)
   done
@@ -60,6 +60,8 @@ if ! complete; then
     build containerd "$containerd_flags" $containerd_cmds
   # The node's NetworkPolicy engine (its firewall alone runs; see versions.env).
   [ -x "$bin.partial/kube-router" ] || build kube-router "" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+  # Helm 4, for the chart (deploy/helm): its lint, its render checks and the e2e's install and upgrade.
+  [ -x "$bin.partial/helm" ] || build helm "" helm.sh/helm/v4/cmd/helm
   # The pod sandbox image's one program, from Kubernetes' own source (no registry to pull pause from).
   k8s_dir=$(cd "$here/kubernetes" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
   [ -x "$bin.partial/pause" ] || gcc -Os -static -DVERSION="v${KUBERNETES_VERSION}" -o "$bin.partial/pause" \

@@ -56,6 +56,9 @@ write_module containerd mlws.io/local-cluster/containerd "containerd, the real n
 # kube-router has a module of its own for the same reason.
 write_module kube-router mlws.io/local-cluster/kube-router "kube-router's firewall: the real node's NetworkPolicy engine." \
   "github.com/cloudnativelabs/kube-router/v2 v${KUBE_ROUTER_VERSION}" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+# Helm has a module of its own: it brings its own k8s.io client modules.
+write_module helm mlws.io/local-cluster/helm "Helm 4: the chart's lint and render checks, and the e2e's install and upgrade." \
+  "helm.sh/helm/v4 v${HELM_VERSION}" helm.sh/helm/v4/cmd/helm
 
 {
   echo "// kstatus: the GitOps health rules of Flux and kpt, as a tiny program the operator's tests run."
@@ -67,6 +70,6 @@ write_module kube-router mlws.io/local-cluster/kube-router "kube-router's firewa
   echo "require sigs.k8s.io/cli-utils v${CLI_UTILS_VERSION}"
 } > kstatus/go.mod
 
-for dir in kubernetes etcd kwok containerd kube-router kstatus; do
+for dir in kubernetes etcd kwok containerd kube-router helm kstatus; do
   (cd "$dir" && rm -f go.sum && go mod tidy)
 done
