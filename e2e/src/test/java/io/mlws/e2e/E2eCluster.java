@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mlws.operator.harness.Helm;
 import io.mlws.operator.harness.Kubectl;
 import io.mlws.operator.harness.LocalCluster;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import java.util.List;
 
 /**
  * mlws installed as it ships, once per test JVM, for every scenario: on the local cluster, the
- * images built from our Dockerfiles, loaded into the real node and installed with deploy/local;
- * with {@code -Dmlws.e2e=true}, the cluster of the current kubeconfig context (kind, AKS, any) with
+ * images built from our Dockerfiles, loaded into the real node and installed with the Helm chart
+ * and the GitOps examples' values (the try-it installs deploy/local, which renders the same); with
+ * {@code -Dmlws.e2e=true}, the cluster of the current kubeconfig context (kind, AKS, any) with
  * deploy/default and the images named by {@code -Dmlws.e2e.operatorImage} and {@code
  * -Dmlws.e2e.scorerImage}, failing when no cluster answers there.
  */
@@ -35,7 +37,7 @@ final class E2eCluster implements AutoCloseable {
   /** The images the local cluster built and loaded, operator then scorer; empty elsewhere. */
   final List<String> images;
 
-  /** What {@code kubectl apply} of the install said. */
+  /** What the install said. */
   final String installed;
 
   private E2eCluster(
@@ -70,8 +72,21 @@ final class E2eCluster implements AutoCloseable {
     LocalCluster local = LocalCluster.shared();
     List<String> images = local.buildImages();
     E2eCluster cluster = new E2eCluster(local.admin(), local.kubeconfig(), images, "");
+    // The CRD and RBAC the test cluster installed with kubectl become the release's.
     String installed =
-        cluster.kubectl("apply", "--server-side", "-k", DEPLOY.resolve("local").toString());
+        cluster.helm(
+            "install",
+            "mlws",
+            Helm.CHART.toString(),
+            "-n",
+            OPERATOR_NAMESPACE,
+            "-f",
+            Helm.gitOpsValuesFile().toString(),
+            "--take-ownership",
+            "--force-conflicts",
+            "--wait",
+            "--timeout",
+            "5m");
     return new E2eCluster(cluster.client, cluster.kubeconfig, images, installed);
   }
 
@@ -140,6 +155,11 @@ final class E2eCluster implements AutoCloseable {
     return Kubectl.run(kubeconfig, Duration.ofMinutes(10), args);
   }
 
+  /** The pinned Helm, on the local cluster. */
+  String helm(String... args) throws IOException, InterruptedException {
+    return Helm.run(kubeconfig, Duration.ofMinutes(10), args);
+  }
+
   /** The kubeconfig file kubectl reads. */
   String kubeconfigPath() {
     return kubeconfig != null
@@ -166,7 +186,7 @@ final class E2eCluster implements AutoCloseable {
   void assertInstalledFromOurImages() {
     if (!OTHER_CLUSTER) {
       assertThat(images).containsExactly("mlws.local/operator:local", "mlws.local/scorer:local");
-      assertThat(installed).contains("deployment.apps/mlws-operator serverside-applied");
+      assertThat(installed).contains("NAME: mlws", "STATUS: deployed");
     }
   }
 }

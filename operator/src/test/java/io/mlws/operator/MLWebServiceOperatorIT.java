@@ -157,7 +157,7 @@ class MLWebServiceOperatorIT {
     // The event is written after the status it follows: wait for it, as for the status.
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(reasons("toggled")).contains("TelemetryEnabled"));
+        .untilAsserted(() -> assertThat(reasons("toggled")).contains("Enabled"));
 
     harness.mergePatch("toggled", "{\"spec\":{\"appInsights\":{\"enabled\":false}}}");
     await()
@@ -174,7 +174,7 @@ class MLWebServiceOperatorIT {
     // The event is written after the status it follows: wait for it, as for the status.
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(reasons("toggled")).contains("TelemetryDisabled"));
+        .untilAsserted(() -> assertThat(reasons("toggled")).contains("Disabled"));
   }
 
   @Test
@@ -240,7 +240,7 @@ class MLWebServiceOperatorIT {
         .hasValueSatisfying(
             c -> {
               assertThat(c.getStatus()).isEqualTo("False");
-              assertThat(c.getReason()).isEqualTo("SecretNotFound");
+              assertThat(c.getReason()).isEqualTo("SecretMissing");
               assertThat(c.getMessage())
                   .contains("Secret later labelled mlws.io/connection-string=true not found")
                   .contains("kubectl label secret later mlws.io/connection-string=true");
@@ -254,7 +254,7 @@ class MLWebServiceOperatorIT {
                     .anySatisfy(
                         e -> {
                           assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("TelemetrySecretMissing");
+                          assertThat(e.getReason()).isEqualTo("SecretMissing");
                         }));
     // What GitOps sees, decided: the scorer serves, but the monitoring asked for is absent, so the
     // resource is Stalled (not Ready) until the Secret exists: kstatus Failed, Argo CD Degraded.

@@ -39,63 +39,63 @@ class TelemetryPlanTest {
             DEFAULTS,
             withKey,
             AppInsightsState.DISABLED,
-            "Disabled",
+            "appInsights.enabled is false",
             DataCollectionState.DISABLED),
         Arguments.of(
             ON,
             DEFAULTS,
             withKey,
             AppInsightsState.ENABLED,
-            "TelemetryEnabled",
+            "send telemetry with the connection string",
             DataCollectionState.DISABLED),
         Arguments.of(
             ON + "\ndataCollection: {enabled: true}",
             DEFAULTS,
             withKey,
             AppInsightsState.ENABLED,
-            "TelemetryEnabled",
+            "send telemetry with the connection string",
             DataCollectionState.ENABLED),
         Arguments.of(
             ON + "\ndataCollection: {enabled: true}",
             DEFAULTS,
             Optional.empty(),
             AppInsightsState.SECRET_MISSING,
-            "SecretNotFound",
+            "not found in namespace",
             DataCollectionState.INACTIVE),
         Arguments.of(
             ON,
             DEFAULTS,
             secret(Map.of("other", "eA==")),
             AppInsightsState.SECRET_MISSING,
-            "SecretKeyNotFound",
+            "has no non-empty key",
             DataCollectionState.DISABLED),
         Arguments.of(
             ON,
             DEFAULTS,
             secret(Map.of("connection-string", "")),
             AppInsightsState.SECRET_MISSING,
-            "SecretKeyNotFound",
+            "has no non-empty key",
             DataCollectionState.DISABLED),
         Arguments.of(
             "appInsights: {enabled: true}",
             DEFAULTS,
             Optional.empty(),
             AppInsightsState.SECRET_MISSING,
-            "NoConnectionStringSecret",
+            "connectionStringSecretRef is not set",
             DataCollectionState.DISABLED),
         Arguments.of(
             "appInsights: {enabled: true}",
             SHARED,
             secret(Map.of("cs", "eA==")),
             AppInsightsState.ENABLED,
-            "TelemetryEnabled",
+            "send telemetry with the connection string",
             DataCollectionState.DISABLED),
         Arguments.of(
             "dataCollection: {enabled: true}",
             DEFAULTS,
             Optional.empty(),
             AppInsightsState.DISABLED,
-            "Disabled",
+            "appInsights.enabled is false",
             DataCollectionState.INACTIVE),
         // Without Application Insights, a storage container is where collected data goes.
         Arguments.of(
@@ -104,7 +104,7 @@ class TelemetryPlanTest {
             DEFAULTS,
             Optional.empty(),
             AppInsightsState.DISABLED,
-            "Disabled",
+            "appInsights.enabled is false",
             DataCollectionState.ENABLED));
   }
 
@@ -115,7 +115,7 @@ class TelemetryPlanTest {
       OperatorConfig config,
       Optional<Secret> secret,
       AppInsightsState state,
-      String reason,
+      String saying,
       DataCollectionState dataCollection) {
     MLWebService mlws =
         new KubernetesSerialization()
@@ -129,10 +129,12 @@ class TelemetryPlanTest {
     TelemetryPlan plan = TelemetryPlan.of(spec, secret);
 
     assertThat(plan.state()).isEqualTo(state);
-    assertThat(plan.reason()).isEqualTo(reason);
+    assertThat(plan.reason())
+        .as("one name: status's and the condition's")
+        .isEqualTo(state.reason());
+    assertThat(plan.message()).contains(saying);
     assertThat(plan.dataCollection(spec)).isEqualTo(dataCollection);
     assertThat(plan.secret().isPresent())
-        .isEqualTo(
-            state != AppInsightsState.DISABLED && !reason.equals("NoConnectionStringSecret"));
+        .isEqualTo(state != AppInsightsState.DISABLED && !saying.contains("is not set"));
   }
 }

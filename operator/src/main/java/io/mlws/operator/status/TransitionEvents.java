@@ -48,11 +48,9 @@ public final class TransitionEvents {
           StatusConditions.find(after, StatusConditions.APP_INSIGHTS_READY)
               .map(Condition::getMessage)
               .orElse("");
-      switch (after.getAppInsights()) {
-        case ENABLED -> notes.add(new Note("Normal", "TelemetryEnabled", message));
-        case DISABLED -> notes.add(new Note("Normal", "TelemetryDisabled", message));
-        case SECRET_MISSING -> notes.add(new Note("Warning", "TelemetrySecretMissing", message));
-      }
+      String type =
+          after.getAppInsights() == AppInsightsState.SECRET_MISSING ? "Warning" : "Normal";
+      notes.add(new Note(type, after.getAppInsights().reason(), message));
     }
 
     DataCollectionState collectionBefore =

@@ -13,14 +13,12 @@ import java.util.Optional;
  *
  * @param state what the pods will really do
  * @param secret the Secret key the pods read the connection string from, when enabled
- * @param reason a CamelCase reason for the AppInsightsReady condition
  * @param message a sentence for people; never contains the connection string
  * @param secretDigest SHA-256 of the connection string, when enabled, so that rotation rolls pods
  */
 public record TelemetryPlan(
     AppInsightsState state,
     Optional<SecretKeyReference> secret,
-    String reason,
     String message,
     Optional<String> secretDigest) {
 
@@ -29,7 +27,6 @@ public record TelemetryPlan(
       return new TelemetryPlan(
           AppInsightsState.DISABLED,
           Optional.empty(),
-          "Disabled",
           "spec.appInsights.enabled is false; the agent is not loaded",
           Optional.empty());
     }
@@ -37,7 +34,6 @@ public record TelemetryPlan(
       return new TelemetryPlan(
           AppInsightsState.SECRET_MISSING,
           Optional.empty(),
-          "NoConnectionStringSecret",
           "spec.appInsights.connectionStringSecretRef is not set and the operator has no default"
               + " Secret (MLWS_DEFAULT_APPINSIGHTS_SECRET)",
           Optional.empty());
@@ -46,7 +42,6 @@ public record TelemetryPlan(
     if (secretFound.isEmpty()) {
       return missing(
           ref,
-          "SecretNotFound",
           ("Secret %s labelled %s not found in namespace %s; serving without telemetry until it"
                   + " exists (an existing Secret needs the label: kubectl label secret %s %s)")
               .formatted(
@@ -64,14 +59,12 @@ public record TelemetryPlan(
     if (digest.isEmpty()) {
       return missing(
           ref,
-          "SecretKeyNotFound",
           "Secret %s has no non-empty key %s; serving without telemetry until it has"
               .formatted(ref.getName(), ref.getKey()));
     }
     return new TelemetryPlan(
         AppInsightsState.ENABLED,
         Optional.of(ref),
-        "TelemetryEnabled",
         "scorer pods send telemetry with the connection string from Secret %s key %s"
             .formatted(ref.getName(), ref.getKey()),
         digest);
@@ -94,9 +87,14 @@ public record TelemetryPlan(
         : DataCollectionState.INACTIVE;
   }
 
-  private static TelemetryPlan missing(SecretKeyReference ref, String reason, String message) {
+  private static TelemetryPlan missing(SecretKeyReference ref, String message) {
     return new TelemetryPlan(
-        AppInsightsState.SECRET_MISSING, Optional.of(ref), reason, message, Optional.empty());
+        AppInsightsState.SECRET_MISSING, Optional.of(ref), message, Optional.empty());
+  }
+
+  /** The AppInsightsReady condition's reason: the state's own name, as status.appInsights says. */
+  public String reason() {
+    return state.reason();
   }
 
   /** Telemetry was asked for and cannot be delivered: the service serves, unmonitored. */

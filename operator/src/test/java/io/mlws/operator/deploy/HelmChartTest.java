@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mlws.operator.harness.Helm;
 import io.mlws.operator.harness.Kustomize;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,21 +58,15 @@ class HelmChartTest {
   /** The values both GitOps examples give render deploy/local: the local cluster's images. */
   @Test
   void theGitOpsExamplesValuesRenderDeployLocal() throws Exception {
-    JsonNode flux = gitOpsValues();
+    JsonNode flux = Helm.gitOpsValues();
     JsonNode argo =
         documents(Files.readString(Kustomize.DEPLOY.resolve("gitops/argocd/application-helm.yaml")))
             .get(0)
             .at("/spec/source/helm/valuesObject");
     assertThat(argo).as("Argo CD's valuesObject, Flux's values").isEqualTo(flux);
-    Path values = Files.createTempFile("values-", ".yaml");
-    try {
-      YAML.writeValue(values.toFile(), flux);
-      assertSameObjects(
-          Helm.template("mlws-system", "-f", values.toString()),
-          Kustomize.render(Kustomize.DEPLOY.resolve("local")));
-    } finally {
-      Files.delete(values);
-    }
+    assertSameObjects(
+        Helm.template("mlws-system", "-f", Helm.gitOpsValuesFile().toString()),
+        Kustomize.render(Kustomize.DEPLOY.resolve("local")));
   }
 
   /** A release's chart names both images by digest. */
@@ -97,23 +91,28 @@ class HelmChartTest {
   /** The operator's own settings: unset by default (the operator's defaults), named when given. */
   @Test
   void settingsBecomeTheOperatorsEnvironment() throws Exception {
-    JsonNode container =
+    JsonNode deployment =
         kind(
-                Helm.template(
-                    "mlws-system",
-                    "--set",
-                    "settings.scorerImageUpdatesAtOnce=5",
-                    "--set",
-                    "leaderElection.enabled=false",
-                    "--set",
-                    "logFormat=TEXT"),
-                "Deployment")
-            .at("/spec/template/spec/containers/0");
+            Helm.template(
+                "mlws-system",
+                "--set",
+                "settings.scorerImageUpdatesAtOnce=5",
+                "--set",
+                "leaderElection.enabled=false",
+                "--set",
+                "logFormat=TEXT",
+                "--set",
+                "podAnnotations.example\\.com/revision=7"),
+            "Deployment");
+    JsonNode container = deployment.at("/spec/template/spec/containers/0");
     assertThat(env(container))
         .containsEntry("MLWS_SCORER_IMAGE_UPDATES_AT_ONCE", "5")
         .containsEntry("MLWS_LEADER_ELECTION", "false")
         .containsEntry("MLWS_LOG_FORMAT", "TEXT")
         .doesNotContainKey("MLWS_LEASE_NAMESPACE");
+    assertThat(deployment.at("/spec/template/metadata/annotations/example.com~1revision"))
+        .as("an annotation given as a number, written as the string the API requires")
+        .isEqualTo(TextNode.valueOf("7"));
     assertThat(documents(Helm.template("mlws-system", "--set", "leaderElection.enabled=false")))
         .noneMatch(d -> d.path("metadata").path("name").asText().endsWith("leader-election"));
   }
@@ -167,16 +166,6 @@ class HelmChartTest {
     String expected = version.group(1).replace("-SNAPSHOT", "");
     assertThat(chart.get("version").asText()).isEqualTo(expected);
     assertThat(chart.get("appVersion").asText()).isEqualTo(expected);
-  }
-
-  /** spec.values of deploy/gitops/flux/helmrelease.yaml: what the e2e installs the chart with. */
-  public static JsonNode gitOpsValues() throws IOException {
-    return documents(Files.readString(Kustomize.DEPLOY.resolve("gitops/flux/helmrelease.yaml")))
-        .stream()
-        .filter(d -> d.path("kind").asText().equals("HelmRelease"))
-        .findFirst()
-        .orElseThrow()
-        .at("/spec/values");
   }
 
   private static void assertSameObjects(String helm, String kustomize) throws IOException {

@@ -2,6 +2,9 @@ package io.mlws.operator.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +64,34 @@ public final class Helm {
     } finally {
       Files.delete(errors);
     }
+  }
+
+  /**
+   * spec.values of the Flux example, deploy/gitops/flux/helmrelease.yaml (Argo CD's example gives
+   * the same): the local cluster's images, as the e2e installs the chart.
+   */
+  public static JsonNode gitOpsValues() throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    for (JsonNode document :
+        yaml.readValues(
+                new YAMLFactory()
+                    .createParser(
+                        Kustomize.DEPLOY.resolve("gitops/flux/helmrelease.yaml").toFile()),
+                JsonNode.class)
+            .readAll()) {
+      if (document.path("kind").asText().equals("HelmRelease")) {
+        return document.at("/spec/values");
+      }
+    }
+    throw new AssertionError("deploy/gitops/flux/helmrelease.yaml has no HelmRelease");
+  }
+
+  /** The same values as a file, for {@code helm install -f}. */
+  public static Path gitOpsValuesFile() throws IOException {
+    Path file = Files.createTempFile("mlws-values-", ".yaml");
+    file.toFile().deleteOnExit();
+    new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), gitOpsValues());
+    return file;
   }
 
   /** {@code helm template mlws CHART -n NAMESPACE args...}: what an install would apply. */

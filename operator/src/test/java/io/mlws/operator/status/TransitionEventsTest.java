@@ -78,7 +78,7 @@ class TransitionEventsTest {
             reasons(
                 before,
                 status(3, false, false, AppInsightsState.ENABLED, DataCollectionState.DISABLED)))
-        .containsExactly("Updated", "TelemetryEnabled");
+        .containsExactly("Updated", "Enabled");
     assertThat(
             reasons(
                 before,
@@ -93,7 +93,7 @@ class TransitionEventsTest {
                     false,
                     AppInsightsState.SECRET_MISSING,
                     DataCollectionState.INACTIVE)))
-        .containsExactly("TelemetrySecretMissing", "DataCollectionInactive");
+        .containsExactly("SecretMissing", "DataCollectionInactive");
     assertThat(
             reasons(
                 before,
