@@ -82,7 +82,8 @@ class KubectlToggleIT {
         .until(() -> harness.get("iris").getStatus().getAppInsights() == AppInsightsState.ENABLED);
     List<String> table = kubectl("get", "mlws").lines().toList();
     assertThat(table.get(0).split("\\s+"))
-        .containsExactly("NAME", "READY", "REPLICAS", "INSIGHTS", "DATA", "URL", "AGE");
+        .containsExactly(
+            "NAME", "READY", "REPLICAS", "READY-REPLICAS", "INSIGHTS", "DATA", "URL", "AGE");
     assertThat(table.get(1).split("\\s+"))
         .contains(
             "iris",

@@ -357,7 +357,8 @@ class MLWebServiceOperatorIT {
         .isEqualTo(ready.getMetadata().getGeneration());
     assertThat(StatusConditions.isTrue(ready.getStatus(), StatusConditions.RECONCILING)).isFalse();
     assertThat(StatusConditions.isTrue(ready.getStatus(), StatusConditions.STALLED)).isFalse();
-    assertThat(ready.getStatus().getReplicaSummary()).isEqualTo("2/2");
+    assertThat(ready.getStatus().getReplicas()).isEqualTo(2);
+    assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(2);
     assertThat(ready.getStatus().getUrl())
         .isEqualTo("http://ready." + harness.ns + ".svc.cluster.local/score");
     assertThat(harness.deployment("ready").getStatus().getAvailableReplicas())

@@ -162,7 +162,8 @@ class ScorerPodSpecIT {
               assertThat(c.getReason()).isEqualTo("ScaledToZero");
               assertThat(c.getMessage()).contains("no scorer pod runs");
             });
-    assertThat(status("idle").getReplicaSummary()).isEqualTo("0/0");
+    assertThat(status("idle").getReplicas()).isZero();
+    assertThat(status("idle").getReadyReplicas()).isZero();
     assertThat(status("idle").getUrl()).as("nothing answers there").isNull();
   }
 

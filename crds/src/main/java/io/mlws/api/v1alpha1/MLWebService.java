@@ -21,8 +21,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(
     name = "Replicas",
-    type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.replicaSummary")
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    jsonPath = ".status.replicas")
+@AdditionalPrinterColumn(
+    name = "Ready-Replicas",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    jsonPath = ".status.readyReplicas")
 @AdditionalPrinterColumn(
     name = "Insights",
     type = AdditionalPrinterColumn.Type.STRING,

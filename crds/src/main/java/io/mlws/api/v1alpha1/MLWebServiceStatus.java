@@ -32,9 +32,6 @@ public class MLWebServiceStatus {
           + " autoscaler (HorizontalPodAutoscaler, KEDA) that targets the MLWebService.")
   private String selector;
 
-  @JsonPropertyDescription("Ready pods over desired pods, for kubectl get.")
-  private String replicaSummary;
-
   @JsonPropertyDescription("In-cluster scoring URL.")
   private String url;
 
@@ -90,14 +87,6 @@ public class MLWebServiceStatus {
     this.readyReplicas = readyReplicas;
   }
 
-  public String getReplicaSummary() {
-    return replicaSummary;
-  }
-
-  public void setReplicaSummary(String replicaSummary) {
-    this.replicaSummary = replicaSummary;
-  }
-
   public String getUrl() {
     return url;
   }
@@ -140,7 +129,6 @@ public class MLWebServiceStatus {
         && Objects.equals(replicas, other.replicas)
         && Objects.equals(selector, other.selector)
         && Objects.equals(readyReplicas, other.readyReplicas)
-        && Objects.equals(replicaSummary, other.replicaSummary)
         && Objects.equals(url, other.url)
         && appInsights == other.appInsights
         && dataCollection == other.dataCollection

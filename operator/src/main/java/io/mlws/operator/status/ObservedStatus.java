@@ -94,7 +94,6 @@ public final class ObservedStatus {
     status.setReplicas(rollout.replicas());
     status.setSelector(ScorerNames.selectorString(spec.name()));
     status.setReadyReplicas(rollout.readyReplicas());
-    status.setReplicaSummary(rollout.summary());
     // The URL is shown once something answers at it.
     status.setUrl(rollout.readyReplicas() > 0 ? spec.url() : null);
     status.setAppInsights(telemetry.state());
