@@ -305,6 +305,31 @@ def fails_on_odd_batch(out):
     write_expected(out, "fails-on-odd-batch", "generic", {"x": x.tolist()}, expected)
 
 
+def loops_until_cancelled(out):
+    """A Loop of 2^62 steps adding one: a model that runs until ONNX Runtime is told to stop (the scoring timeout)."""
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Add", ["state_in", "one"], ["state_out"])],
+        "step",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("state_in", TensorProto.FLOAT, None)],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("state_out", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(np.array(1.0, dtype=np.float32), "one")],
+    )
+    graph = helper.make_graph(
+        [helper.make_node("Loop", ["steps", "always", "x"], ["y"], body=body)],
+        "loops",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 1])],
+        [numpy_helper.from_array(np.array(1 << 62, dtype=np.int64), "steps"),
+         numpy_helper.from_array(np.array(True), "always")],
+    )
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    finish(onx, "loops-until-cancelled", out, {"mlws.kind": "generic"})
+
+
 def unservable_uint8_input(out):
     """An image-style uint8 input the scorer does not take: start-up must refuse it, naming the input."""
     graph = helper.make_graph(
@@ -375,6 +400,7 @@ def make_all(out):
     token_ids(out)
     typed_inputs(out)
     fails_on_odd_batch(out)
+    loops_until_cancelled(out)
     unservable_uint8_input(out)
 
 

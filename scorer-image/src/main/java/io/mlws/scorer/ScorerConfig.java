@@ -40,6 +40,7 @@ public record ScorerConfig(
     List<String> redactFields,
     int maxRequestBytes,
     int maxRows,
+    Duration scoringTimeout,
     int shutdownTimeoutSeconds,
     Optional<String> modelKind,
     int settingsPollMillis,
@@ -105,6 +106,8 @@ public record ScorerConfig(
             .toList(),
         integer(env, "MLWS_MAX_REQUEST_BYTES", 1 << 20, 1024, 64 << 20),
         integer(env, "MLWS_MAX_ROWS", 10_000, 1, 1_000_000),
+        // Azure ML v1's scoring_timeout_ms and its default.
+        Duration.ofMillis(integer(env, "MLWS_SCORING_TIMEOUT_MILLIS", 60_000, 1, 3_600_000)),
         integer(env, "MLWS_SHUTDOWN_TIMEOUT_SECONDS", 20, 0, 600),
         Optional.ofNullable(oneOf(env, "MLWS_MODEL_KIND", ModelKindDecision.KINDS)),
         integer(env, "MLWS_SETTINGS_POLL_MILLIS", 1000, 10, 600_000),

@@ -38,7 +38,13 @@ public final class ScorerHttpServer {
       throws Exception {
     return start(
         config,
-        new ScorerHandler(model, settings, collector, config.maxRequestBytes(), config.maxRows()));
+        new ScorerHandler(
+            model,
+            settings,
+            collector,
+            config.maxRequestBytes(),
+            config.maxRows(),
+            config.scoringTimeout()));
   }
 
   /** HTTP/1.1 without a Server header: callers learn nothing of the server or its version. */

@@ -8,6 +8,7 @@ import io.mlws.scorer.ModelHolder;
 import io.mlws.scorer.collect.DataCollector;
 import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.model.OnnxModel;
+import io.mlws.scorer.model.ScoringTimedOut;
 import io.mlws.scorer.model.Tensor;
 import io.mlws.scorer.protocol.ApiError;
 import io.mlws.scorer.protocol.AzureMlScoring;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -48,18 +50,21 @@ public final class ScorerHandler extends Handler.Abstract {
   private final DataCollector collector;
   private final int maxRequestBytes;
   private final int maxRows;
+  private final Duration scoringTimeout;
 
   public ScorerHandler(
       ModelHolder model,
       Supplier<RuntimeSettings> settings,
       DataCollector collector,
       int maxRequestBytes,
-      int maxRows) {
+      int maxRows,
+      Duration scoringTimeout) {
     this.model = model;
     this.settings = settings;
     this.collector = collector;
     this.maxRequestBytes = maxRequestBytes;
     this.maxRows = maxRows;
+    this.scoringTimeout = scoringTimeout;
   }
 
   /** What a route answers: a status and a JSON body. */
@@ -254,8 +259,19 @@ public final class ScorerHandler extends Handler.Abstract {
 
   private OnnxModel.Answer timed(OnnxModel onnx, Map<String, Tensor> inputs) throws Exception {
     long start = System.nanoTime();
-    OnnxModel.Answer answer = onnx.predict(inputs);
-    ScorerMetrics.modelTime(settings.get().modelName(), System.nanoTime() - start);
+    OnnxModel.Answer answer;
+    try {
+      answer = onnx.predict(inputs, scoringTimeout);
+    } catch (ScoringTimedOut e) {
+      throw new ApiError(
+          504,
+          "ScoringTimeout",
+          e.getMessage()
+              + " (MLWS_SCORING_TIMEOUT_MILLIS, spec.scoring.timeoutMilliseconds); the run was"
+              + " stopped");
+    } finally {
+      ScorerMetrics.modelTime(settings.get().modelName(), System.nanoTime() - start);
+    }
     return answer;
   }
 

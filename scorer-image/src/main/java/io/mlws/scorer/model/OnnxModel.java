@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -61,18 +62,52 @@ public final class OnnxModel implements AutoCloseable {
 
   /** Runs the model once; the inputs must be those of {@link #signature()}, already checked. */
   public Answer predict(Map<String, Tensor> inputs) throws OrtException {
+    Map<String, OnnxTensor> feeds = feeds(inputs);
+    try (OrtSession.Result result = session.run(feeds)) {
+      return answer(result);
+    } finally {
+      feeds.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /**
+   * Runs the model once, stopped by ONNX Runtime if it runs longer than {@code timeout}.
+   *
+   * @throws ScoringTimedOut when the run was stopped at its deadline
+   */
+  public Answer predict(Map<String, Tensor> inputs, Duration timeout)
+      throws OrtException, ScoringTimedOut {
+    Map<String, OnnxTensor> feeds = feeds(inputs);
+    try (RunDeadline deadline = RunDeadline.start(timeout)) {
+      try (OrtSession.Result result = session.run(feeds, deadline.options())) {
+        return answer(result);
+      } catch (OrtException e) {
+        if (deadline.passed()) {
+          throw new ScoringTimedOut(timeout);
+        }
+        throw e;
+      }
+    } finally {
+      feeds.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private Map<String, OnnxTensor> feeds(Map<String, Tensor> inputs) throws OrtException {
     Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
     try {
       for (var input : inputs.entrySet()) {
         feeds.put(input.getKey(), OrtValues.toOrt(environment, input.getValue()));
       }
-      try (OrtSession.Result result = session.run(feeds)) {
-        ModelOutputs outputs = outputs(result);
-        return new Answer(outputs, kind.read(outputs));
-      }
-    } finally {
+      return feeds;
+    } catch (OrtException | RuntimeException e) {
       feeds.values().forEach(OnnxTensor::close);
+      throw e;
     }
+  }
+
+  private Answer answer(OrtSession.Result result) throws OrtException {
+    ModelOutputs outputs = outputs(result);
+    return new Answer(outputs, kind.read(outputs));
   }
 
   private ModelOutputs outputs(OrtSession.Result result) throws OrtException {
