@@ -73,6 +73,17 @@ public class MLWebServiceSpec {
           + " Cilium).")
   private NetworkPolicySpec networkPolicy;
 
+  @JsonPropertyDescription(
+      "How each scorer pod takes requests: the scoring timeout, concurrency, queue wait, and the"
+          + " largest request (Azure ML v1's per-replica settings). Unset fields keep the scorer's"
+          + " defaults.")
+  private ScoringSpec scoring;
+
+  @JsonPropertyDescription(
+      "The timing of the scorer container's liveness and readiness probes (Azure ML v1's"
+          + " liveness_probe_* settings). Unset fields keep the defaults each field names.")
+  private ProbesSpec probes;
+
   public NetworkPolicySpec getNetworkPolicy() {
     return networkPolicy;
   }
@@ -151,5 +162,21 @@ public class MLWebServiceSpec {
 
   public void setDataCollection(DataCollectionSpec dataCollection) {
     this.dataCollection = dataCollection;
+  }
+
+  public ScoringSpec getScoring() {
+    return scoring;
+  }
+
+  public void setScoring(ScoringSpec scoring) {
+    this.scoring = scoring;
+  }
+
+  public ProbesSpec getProbes() {
+    return probes;
+  }
+
+  public void setProbes(ProbesSpec probes) {
+    this.probes = probes;
   }
 }

@@ -19,6 +19,19 @@ public final class SpecDefaults {
   public static final String AUTH_MODE = "None";
 
   /**
+   * The scorer pods' probes, each field of spec.probes unset: readiness every 2 s (a pod leaves the
+   * Service within 6 s of failing), liveness every 10 s (a restart after 30 s without an answer),
+   * each given 2 s to answer, from the pod's start (the startup probe covers the model's loading).
+   */
+  public static final int READINESS_PERIOD_SECONDS = 2;
+
+  public static final int LIVENESS_PERIOD_SECONDS = 10;
+  public static final int PROBE_FAILURE_THRESHOLD = 3;
+  public static final int PROBE_SUCCESS_THRESHOLD = 1;
+  public static final int PROBE_TIMEOUT_SECONDS = 2;
+  public static final int PROBE_INITIAL_DELAY_SECONDS = 0;
+
+  /**
    * A new pod warms its JIT on its first requests: measured at 20 requests/s with the agent, up to
    * 130m in the first 10 s and 63-80m after a minute (bench/README.md, "Scorer footprint"). Under
    * 100m that is 130 % and the autoscaler's 70 % target scales out on every rollout; 250m keeps

@@ -35,6 +35,9 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
   static final String MODEL_DIR = "/models";
   static final String PVC_MOUNT = "/models/pvc";
 
+  /** The startup probe asks every 2 s; {@link #startupProbeFailures} counts in these steps. */
+  static final int STARTUP_PERIOD_SECONDS = 2;
+
   /**
    * A digest of the connection string on the pod template: a rotated value rolls the pods, while
    * the value itself never leaves its Secret.
@@ -123,9 +126,17 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .endPort()
         .withEnv(env(spec, telemetry, config, shutdown))
         .withResources(spec.resources())
-        .withStartupProbe(httpProbe("/ready", 2, startupProbeFailures(spec)))
-        .withReadinessProbe(httpProbe("/ready", 2, 3))
-        .withLivenessProbe(httpProbe("/healthz", 10, 3))
+        .withStartupProbe(
+            httpProbe(
+                "/ready",
+                new ResolvedSpec.ProbeTiming(
+                    SpecDefaults.PROBE_INITIAL_DELAY_SECONDS,
+                    STARTUP_PERIOD_SECONDS,
+                    SpecDefaults.PROBE_TIMEOUT_SECONDS,
+                    SpecDefaults.PROBE_SUCCESS_THRESHOLD,
+                    startupProbeFailures(spec))))
+        .withReadinessProbe(httpProbe("/ready", spec.probes().readiness()))
+        .withLivenessProbe(httpProbe("/healthz", spec.probes().liveness()))
         // The scorer writes why it stops to /dev/termination-log; its last log lines otherwise.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withLifecycle(
@@ -204,6 +215,20 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
           .authenticationString()
           .ifPresent(auth -> env.add(literal(EntraIdIngestion.VARIABLE, auth)));
     }
+    ResolvedSpec.Requests requests = spec.requests();
+    requests
+        .timeoutMilliseconds()
+        .ifPresent(v -> env.add(literal("MLWS_SCORING_TIMEOUT_MILLIS", String.valueOf(v))));
+    requests
+        .maxConcurrentRequests()
+        .ifPresent(v -> env.add(literal("MLWS_MAX_CONCURRENT_REQUESTS", String.valueOf(v))));
+    requests
+        .maxQueueWaitMilliseconds()
+        .ifPresent(v -> env.add(literal("MLWS_MAX_QUEUE_WAIT_MILLIS", String.valueOf(v))));
+    requests
+        .maxRequestBytes()
+        .ifPresent(v -> env.add(literal("MLWS_MAX_REQUEST_BYTES", String.valueOf(v))));
+    requests.maxRows().ifPresent(v -> env.add(literal("MLWS_MAX_ROWS", String.valueOf(v))));
     env.addAll(CollectedDataStorage.env(spec));
     env.addAll(PodTemplateMerge.userEnv(spec));
     return env;
@@ -303,18 +328,26 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
   static int startupProbeFailures(ResolvedSpec spec) {
     int download =
         spec.model().uri().startsWith("http") ? spec.model().download().timeoutSeconds() : 0;
-    return (download + SpecDefaults.MODEL_LOAD_SECONDS + 1) / 2;
+    return (download + SpecDefaults.MODEL_LOAD_SECONDS + STARTUP_PERIOD_SECONDS - 1)
+        / STARTUP_PERIOD_SECONDS;
   }
 
-  private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+  /**
+   * A probe on the probe port. Kubernetes' own defaults (initial delay 0, success threshold 1) are
+   * left out, as the API server would fill them, so that the template reads as before for them.
+   */
+  private static Probe httpProbe(String path, ResolvedSpec.ProbeTiming timing) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
         .withPort(new IntOrString(ScorerNames.PROBE_PORT_NAME))
         .endHttpGet()
-        .withPeriodSeconds(periodSeconds)
-        .withFailureThreshold(failureThreshold)
-        .withTimeoutSeconds(2)
+        .withInitialDelaySeconds(
+            timing.initialDelaySeconds() == 0 ? null : timing.initialDelaySeconds())
+        .withPeriodSeconds(timing.periodSeconds())
+        .withSuccessThreshold(timing.successThreshold() == 1 ? null : timing.successThreshold())
+        .withFailureThreshold(timing.failureThreshold())
+        .withTimeoutSeconds(timing.timeoutSeconds())
         .build();
   }
 

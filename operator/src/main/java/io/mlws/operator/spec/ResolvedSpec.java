@@ -17,8 +17,11 @@ import io.mlws.api.v1alpha1.ModelCredential;
 import io.mlws.api.v1alpha1.ModelCredentialType;
 import io.mlws.api.v1alpha1.ModelSpec;
 import io.mlws.api.v1alpha1.NetworkPolicySpec;
+import io.mlws.api.v1alpha1.ProbeSettings;
+import io.mlws.api.v1alpha1.ProbesSpec;
 import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.ScorerPodSpec;
+import io.mlws.api.v1alpha1.ScoringSpec;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.api.v1alpha1.StorageCredential;
@@ -47,7 +50,9 @@ public record ResolvedSpec(
     ResourceRequirements resources,
     ScorerPodSpec pod,
     String clusterDomain,
-    Callers callers) {
+    Callers callers,
+    Requests requests,
+    Probes probes) {
 
   /** spec.model: where the model is, how it is checked, named, fetched and downloaded. */
   public record Model(
@@ -77,6 +82,28 @@ public record ResolvedSpec(
   /** spec.auth and spec.networkPolicy: whether a key is required, and who may connect. */
   public record Callers(
       boolean keysRequired, Optional<List<NetworkPolicyPeer>> networkPolicyFrom) {}
+
+  /**
+   * spec.scoring: how each pod takes requests. Unset values stay unset: the scorer's own defaults
+   * apply, and the pod template does not change for them.
+   */
+  public record Requests(
+      Optional<Integer> timeoutMilliseconds,
+      Optional<Integer> maxConcurrentRequests,
+      Optional<Integer> maxQueueWaitMilliseconds,
+      Optional<Integer> maxRequestBytes,
+      Optional<Integer> maxRows) {}
+
+  /** One probe's timing, every field resolved. */
+  public record ProbeTiming(
+      int initialDelaySeconds,
+      int periodSeconds,
+      int timeoutSeconds,
+      int successThreshold,
+      int failureThreshold) {}
+
+  /** spec.probes, with the defaults of {@link SpecDefaults}. */
+  public record Probes(ProbeTiming liveness, ProbeTiming readiness) {}
 
   /** HPA bounds and target with their defaults applied. */
   public record ResolvedAutoscaling(int minReplicas, int maxReplicas, int targetCpuPercent) {}
@@ -118,7 +145,9 @@ public record ResolvedSpec(
         resources,
         pod,
         clusterDomain,
-        callers);
+        callers,
+        requests,
+        probes);
   }
 
   public static ResolvedSpec of(MLWebService mlws, OperatorConfig config) {
@@ -153,7 +182,37 @@ public record ResolvedSpec(
                 == AuthMode.Keys,
             Optional.ofNullable(spec.getNetworkPolicy())
                 .map(NetworkPolicySpec::getFrom)
-                .map(List::copyOf)));
+                .map(List::copyOf)),
+        requests(Objects.requireNonNullElseGet(spec.getScoring(), ScoringSpec::new)),
+        probes(Objects.requireNonNullElseGet(spec.getProbes(), ProbesSpec::new)));
+  }
+
+  private static Requests requests(ScoringSpec scoring) {
+    return new Requests(
+        Optional.ofNullable(scoring.getTimeoutMilliseconds()),
+        Optional.ofNullable(scoring.getMaxConcurrentRequests()),
+        Optional.ofNullable(scoring.getMaxQueueWaitMilliseconds()),
+        Optional.ofNullable(scoring.getMaxRequestBytes()),
+        Optional.ofNullable(scoring.getMaxRows()));
+  }
+
+  private static Probes probes(ProbesSpec probes) {
+    return new Probes(
+        probe(probes.getLiveness(), SpecDefaults.LIVENESS_PERIOD_SECONDS),
+        probe(probes.getReadiness(), SpecDefaults.READINESS_PERIOD_SECONDS));
+  }
+
+  private static ProbeTiming probe(ProbeSettings settings, int defaultPeriodSeconds) {
+    ProbeSettings given = Objects.requireNonNullElseGet(settings, ProbeSettings::new);
+    return new ProbeTiming(
+        Objects.requireNonNullElse(
+            given.getInitialDelaySeconds(), SpecDefaults.PROBE_INITIAL_DELAY_SECONDS),
+        Objects.requireNonNullElse(given.getPeriodSeconds(), defaultPeriodSeconds),
+        Objects.requireNonNullElse(given.getTimeoutSeconds(), SpecDefaults.PROBE_TIMEOUT_SECONDS),
+        Objects.requireNonNullElse(
+            given.getSuccessThreshold(), SpecDefaults.PROBE_SUCCESS_THRESHOLD),
+        Objects.requireNonNullElse(
+            given.getFailureThreshold(), SpecDefaults.PROBE_FAILURE_THRESHOLD));
   }
 
   private static Model model(ModelSpec model, String name) {

@@ -401,7 +401,22 @@ class CrdAdmissionIT {
         Arguments.of(
             "model: {uri: file:///m.onnx}\nautoscaling: {maxReplicas: 3, "
                 + "targetCPUUtilizationPercentage: 0}",
-            "spec.autoscaling.targetCPUUtilizationPercentage in body should be greater than or equal to 1"));
+            "spec.autoscaling.targetCPUUtilizationPercentage in body should be greater than or equal to 1"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nprobes: {liveness: {successThreshold: 2}}",
+            "probes.liveness.successThreshold must be 1"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nprobes: {readiness: {periodSeconds: 0}}",
+            "spec.probes.readiness.periodSeconds in body should be greater than or equal to 1"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nscoring: {timeoutMilliseconds: 0}",
+            "spec.scoring.timeoutMilliseconds in body should be greater than or equal to 1"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nscoring: {maxRequestBytes: 100}",
+            "spec.scoring.maxRequestBytes in body should be greater than or equal to 1024"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nscoring: {maxRows: 1000001}",
+            "spec.scoring.maxRows in body should be less than or equal to 1000000"));
   }
 
   @ParameterizedTest
