@@ -32,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * pandas as a data scientist would. Every request scored is one record under inputs and one under
  * outputs, redacted like the traces, written once, across a SIGTERM and across a killed container.
  */
-// Mostly waiting for flushes and drains: it runs beside the module's other tests.
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class CollectedDataStorageIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Path READER = Path.of("src/test/collect/read_collected.py");

@@ -25,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * token authority over HTTPS, and Azurite over HTTPS (certificates from the test's own CA) with
  * OAuth checking, holding the model in a private container.
  */
-// Mostly waiting for downloads and tokens: it runs beside the module's other tests.
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class WorkloadIdentityModelIT {
   static final String CLIENT_ID = "5d2c7e5b-0000-4000-8000-0000000000cd";
   static final String STORAGE_AUDIENCE = "https://storage.azure.com";
