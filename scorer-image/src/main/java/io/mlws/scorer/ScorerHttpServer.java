@@ -6,9 +6,11 @@ import io.mlws.scorer.collect.DataCollector;
 import io.mlws.scorer.http.BodyFirst;
 import io.mlws.scorer.http.BusyAnswer;
 import io.mlws.scorer.http.ConnectionDrain;
+import io.mlws.scorer.http.InFlight;
 import io.mlws.scorer.http.JsonErrors;
 import io.mlws.scorer.http.ScorerHandler;
 import io.mlws.scorer.metrics.RequestMetrics;
+import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -66,8 +68,9 @@ public final class ScorerHttpServer {
     connector.setShutdownIdleTimeout(5000);
     server.addConnector(connector);
     // The body first, then a slot: a slow body never holds one.
-    Handler scoring =
-        new BodyFirst(new BusyAnswer(limited(handler, config.limits())), config.maxRequestBytes());
+    InFlight inFlight = new InFlight(limited(handler, config.limits()));
+    ScorerMetrics.inFlightGauge(inFlight::count);
+    Handler scoring = new BodyFirst(new BusyAnswer(inFlight), config.maxRequestBytes());
     ConnectionDrain drain =
         new ConnectionDrain(
             config

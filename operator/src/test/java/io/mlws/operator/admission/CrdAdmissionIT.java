@@ -419,6 +419,24 @@ class CrdAdmissionIT {
             "spec.scoring.maxRows in body should be less than or equal to 1000000"));
   }
 
+  /**
+   * What FromAzureMlV1 writes from the shapes Azure ML v1 prints (docs/migrate-from-azureml-v1.md)
+   * is accepted as it is, its model URI placeholder included.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"service-show.json", "deploy-config.json"})
+  void servicesConvertedFromAzureMlV1AreAccepted(String fixture) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode v1 =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of("src/test/resources/azureml-v1").resolve(fixture).toFile());
+    v1.put("name", "converted");
+    v1.remove("namespace");
+    String manifest = io.mlws.operator.migrate.FromAzureMlV1.manifest(v1);
+    Kubectl.Result result = dryRun(manifest);
+    assertThat(result.exitCode()).as("%s\n%s", manifest, result.output()).isZero();
+  }
+
   @ParameterizedTest
   @MethodSource("invalidSpecs")
   void refusesInvalidSpec(String specYaml, String expectedInError) throws IOException {

@@ -60,6 +60,24 @@ public final class ScorerMetrics {
         .record(Duration.ofNanos(nanos));
   }
 
+  /**
+   * Requests in flight on the scoring port (waiting for a slot or being scored): what an autoscaler
+   * that scales on load reads.
+   */
+  public static void inFlightGauge(java.util.function.Supplier<Number> requests) {
+    IN_FLIGHT.set(requests);
+    io.micrometer.core.instrument.Gauge.builder(
+            "mlws.requests.in.flight", IN_FLIGHT, now -> now.get().get().doubleValue())
+        .description("Scoring requests waiting for a slot or being scored")
+        .strongReference(true)
+        .register(registry());
+  }
+
+  /** The scoring port whose requests the gauge counts: the last one started in this JVM. */
+  private static final java.util.concurrent.atomic.AtomicReference<
+          java.util.function.Supplier<Number>>
+      IN_FLIGHT = new java.util.concurrent.atomic.AtomicReference<>(() -> 0);
+
   /** Time in ONNX Runtime for one request's batch. */
   public static void modelTime(String model, long nanos) {
     Timer.builder("mlws.model.inference")

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlws.scorer.ModelHolder;
 import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
 import io.mlws.scorer.TestServers;
+import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.model.OnnxModel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
@@ -28,6 +32,62 @@ import org.junit.jupiter.api.Test;
 class ScoringTimeoutTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Path MODEL = Path.of("src/test/resources/models/loops-until-cancelled.onnx");
+
+  /**
+   * While runs are held (the model never ends before its timeout), mlws_requests_in_flight counts
+   * the one being scored and the one waiting for the slot; once both are answered, none.
+   */
+  @Test
+  void requestsInFlightCountTheScoredAndTheWaiting() throws Exception {
+    ScorerConfig config =
+        ScorerConfig.fromEnvironment(
+            Map.of(
+                "MLWS_MODEL_URI", MODEL.toString(),
+                "MLWS_PORT", "0",
+                "MLWS_SHUTDOWN_TIMEOUT_SECONDS", "0",
+                "MLWS_SCORING_TIMEOUT_MILLIS", "4000",
+                "MLWS_MAX_CONCURRENT_REQUESTS", "1",
+                "MLWS_MAX_QUEUE_WAIT_MILLIS", "60000"));
+    ModelHolder holder = new ModelHolder();
+    // What /metrics serves: a Prometheus registry beside the global one.
+    PrometheusMeterRegistry metrics = ScorerMetrics.prometheus();
+    try (OnnxModel model = OnnxModel.load(MODEL, Optional.empty())) {
+      holder.set(model);
+      Server server = TestServers.scoring(config, holder);
+      try {
+        // Two connections at once: HTTP/1.1 (an h2c upgrade would hold the second back).
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + ScorerHttpServer.port(server);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls =
+            new java.util.ArrayList<>();
+        for (int call = 0; call < 2; call++) {
+          calls.add(
+              http.sendAsync(
+                  HttpRequest.newBuilder(URI.create(base + "/score"))
+                      .header("Content-Type", "application/json")
+                      .timeout(Duration.ofSeconds(60))
+                      .POST(HttpRequest.BodyPublishers.ofString("{\"data\": [[1.0]]}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
+        }
+        org.awaitility.Awaitility.await("two requests in flight, one scored and one waiting")
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> inFlight(metrics) == 2.0);
+        for (var call : calls) {
+          assertThat(call.get().statusCode()).isEqualTo(504);
+        }
+        assertThat(inFlight(metrics)).as("in flight once all are answered").isZero();
+      } finally {
+        TestServers.stopNow(server);
+      }
+    } finally {
+      Metrics.removeRegistry(metrics);
+    }
+  }
+
+  static double inFlight(PrometheusMeterRegistry metrics) {
+    return metrics.get("mlws.requests.in.flight").gauge().value();
+  }
 
   @Test
   void aRunPastTheTimeoutIsStoppedAnsweredWith504AndFreesItsSlot() throws Exception {
