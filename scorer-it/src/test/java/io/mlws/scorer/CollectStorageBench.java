@@ -57,7 +57,7 @@ class CollectStorageBench {
           }
           try (ScorerProcess scorer =
               ScorerProcess.start(work, null, env, tls.trustingJvmOptions())) {
-            scorer.awaitReady(Duration.ofSeconds(90));
+            scorer.awaitReady();
             load(scorer, warmUp);
             Duration cpuBefore = cpu(scorer);
             long requests = load(scorer, measured);

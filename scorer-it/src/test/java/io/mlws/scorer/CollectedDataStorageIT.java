@@ -66,7 +66,7 @@ class CollectedDataStorageIT {
     List<String> requestIds = new ArrayList<>();
     int requests = 120;
     try (ScorerProcess scorer = scorer("collected", sas, Map.of())) {
-      scorer.awaitReady(Duration.ofSeconds(90));
+      scorer.awaitReady();
       for (int i = 0; i < requests; i++) {
         HttpResponse<String> response = scorer.score(body(i), "client-" + i);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -122,7 +122,7 @@ class CollectedDataStorageIT {
           Files.writeString(work.resolve("azure-identity-token"), federated).toString());
       env.put("AZURE_AUTHORITY_HOST", authority.authorityHost());
       try (ScorerProcess scorer = ScorerProcess.start(work, null, env, tls.trustingJvmOptions())) {
-        scorer.awaitReady(Duration.ofSeconds(90));
+        scorer.awaitReady();
         for (int i = 0; i < 10; i++) {
           requestIds.add(scoreOk(scorer, i));
         }
@@ -155,7 +155,7 @@ class CollectedDataStorageIT {
     Map<String, String> slow = Map.of("MLWS_COLLECT_FLUSH_SECONDS", "300");
     List<String> requestIds = new ArrayList<>();
     try (ScorerProcess first = scorer("restarted", sas, slow)) {
-      first.awaitReady(Duration.ofSeconds(90));
+      first.awaitReady();
       for (int i = 0; i < 30; i++) {
         requestIds.add(scoreOk(first, i));
       }
@@ -168,7 +168,7 @@ class CollectedDataStorageIT {
         .as("nothing written before the kill")
         .isZero();
     try (ScorerProcess second = scorer("restarted", sas, slow)) {
-      second.awaitReady(Duration.ofSeconds(90));
+      second.awaitReady();
       for (int i = 30; i < 50; i++) {
         requestIds.add(scoreOk(second, i));
       }
@@ -201,7 +201,7 @@ class CollectedDataStorageIT {
                     "MLWS_COLLECT_FLUSH_SECONDS",
                     "1")),
             tls.trustingJvmOptions())) {
-      scorer.awaitReady(Duration.ofSeconds(90));
+      scorer.awaitReady();
       for (int i = 0; i < 100; i++) {
         HttpResponse<String> response =
             scorer.score(

@@ -90,7 +90,7 @@ class EntraIdTelemetryIT {
                   "Authorization=AAD;ClientId=" + CLIENT_ID,
                   "AZURE_POD_IDENTITY_AUTHORITY_HOST",
                   identityEndpoint.url("/").toString()))) {
-        scorer.awaitReady(Duration.ofSeconds(90));
+        scorer.awaitReady();
         ScorerTelemetryIT.scoreAll(scorer, 20);
         try {
           await()
@@ -140,7 +140,7 @@ class EntraIdTelemetryIT {
     try (CaptureServer capture = CaptureServer.startHttps(0, tls.serverContext())) {
       capture.requireBearer(token);
       try (ScorerProcess scorer = scorer(capture, tls, Map.of())) {
-        scorer.awaitReady(Duration.ofSeconds(90));
+        scorer.awaitReady();
         for (int batch = 1; batch <= 3; batch++) {
           ScorerTelemetryIT.scoreAll(scorer, 10);
           int atLeast = batch;

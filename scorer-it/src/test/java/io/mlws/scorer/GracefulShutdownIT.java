@@ -28,7 +28,7 @@ class GracefulShutdownIT {
   void finishesTheRequestInFlightAndRefusesNewOnes() throws Exception {
     try (ScorerProcess scorer =
         ScorerProcess.start(work, null, Map.of("MLWS_MODEL_URI", "models/iris.onnx"))) {
-      scorer.awaitReady(Duration.ofSeconds(60));
+      scorer.awaitReady();
       byte[] body = "{\"data\": [[6.7, 3.0, 5.6, 2.1]]}".getBytes(StandardCharsets.UTF_8);
       try (Socket socket = new Socket("127.0.0.1", scorer.port)) {
         socket.setSoTimeout(20_000);

@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -35,7 +34,7 @@ class HostileInputIT {
             work,
             null,
             Map.of("MLWS_MODEL_URI", "models/iris.onnx", "MLWS_MAX_REQUEST_BYTES", "65536"))) {
-      scorer.awaitReady(Duration.ofSeconds(60));
+      scorer.awaitReady();
       Random random = new Random(7);
       IntFunction<byte[]>[] kinds = kinds(random);
       Map<String, Integer> statusCounts = new TreeMap<>();
@@ -73,7 +72,7 @@ class HostileInputIT {
             work,
             null,
             Map.of("MLWS_MODEL_URI", "models/iris.onnx", "MLWS_MAX_REQUEST_BYTES", "1048576"))) {
-      scorer.awaitReady(Duration.ofSeconds(60));
+      scorer.awaitReady();
       byte[] body = new byte[64 << 20];
       java.util.Arrays.fill(body, (byte) ' ');
       for (int attempt = 0; attempt < 3; attempt++) {

@@ -56,7 +56,7 @@ class KeyFloodIT {
                 "MLWS_KEYS_DIR", keys.toString(),
                 "MLWS_MAX_CONCURRENT_REQUESTS", "4",
                 "MLWS_MAX_QUEUED_REQUESTS", "0"))) {
-      scorer.awaitReady(Duration.ofSeconds(90));
+      scorer.awaitReady();
       int port = scorer.uri("/").getPort();
       Map<String, LongAdder> good = new ConcurrentHashMap<>();
       Map<String, LongAdder> bad = new ConcurrentHashMap<>();

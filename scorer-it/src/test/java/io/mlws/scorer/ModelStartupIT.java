@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlws.scorer.harness.ScorerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +28,7 @@ class ModelStartupIT {
             work,
             null,
             Map.of("MLWS_MODEL_URI", MODELS.resolve("sklearn-two-inputs.onnx").toString()))) {
-      scorer.awaitReady(Duration.ofSeconds(60));
+      scorer.awaitReady();
       List<String> log = Files.readAllLines(scorer.log);
       assertThat(log).anyMatch(l -> l.contains("model input petal_length: float [-1, 1]"));
       assertThat(log).anyMatch(l -> l.contains("model input size: string [-1, 1]"));

@@ -93,7 +93,7 @@ class ScorerTelemetryIT {
                     "100",
                     "APPLICATIONINSIGHTS_ROLE_NAME",
                     "iris"))) {
-      scorer.awaitReady(Duration.ofSeconds(90));
+      scorer.awaitReady();
       // Probes, as the kubelet sends them to the probe port, and as a person might on the
       // scoring port: neither becomes a RequestData.
       for (int i = 0; i < 5; i++) {
@@ -300,7 +300,7 @@ class ScorerTelemetryIT {
                     "MLWS_MODEL_URI", MODEL.toString(),
                     "MLWS_DATA_COLLECTION_ENABLED", "true",
                     "MLWS_DATA_COLLECTION_SAMPLING_PERCENTAGE", "50"))) {
-      scorer.awaitReady(Duration.ofSeconds(90));
+      scorer.awaitReady();
       int total = 1000;
       for (int i = 0; i < total; i++) {
         assertThat(scorer.score(VALID.formatted(i), null).statusCode()).isEqualTo(200);
@@ -362,7 +362,7 @@ class ScorerTelemetryIT {
                 work,
                 capture.connectionString(),
                 Map.of("MLWS_MODEL_URI", MODEL.toString(), "MLWS_KEYS_DIR", keys.toString()))) {
-      scorer.awaitReady(Duration.ofSeconds(90));
+      scorer.awaitReady();
       assertThat(scorer.score(VALID.formatted(1), null, null).statusCode()).isEqualTo(401);
       assertThat(scorer.score(VALID.formatted(2), null, "Bearer " + wrong).statusCode())
           .isEqualTo(401);

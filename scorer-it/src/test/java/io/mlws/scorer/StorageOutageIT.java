@@ -50,7 +50,7 @@ class StorageOutageIT {
       env.put("MLWS_COLLECT_FLUSH_SECONDS", "1");
       List<String> sent = new ArrayList<>();
       try (ScorerProcess scorer = ScorerProcess.start(work, null, env, tls.trustingJvmOptions())) {
-        scorer.awaitReady(Duration.ofSeconds(120));
+        scorer.awaitReady();
         for (int i = 0; i < 20; i++) {
           sent.add(CollectedDataStorageIT.scoreOk(scorer, i));
         }

@@ -60,7 +60,7 @@ class WorkloadIdentityModelIT {
             EntraIdAuthority.EXCHANGE_AUDIENCE, Instant.now().plus(Duration.ofHours(1)));
     try (EntraIdAuthority authority = new EntraIdAuthority(STORAGE_AUDIENCE);
         ScorerProcess scorer = scorer(authority, federated)) {
-      scorer.awaitReady(Duration.ofSeconds(90));
+      scorer.awaitReady();
       assertThat(scorer.score(VALID, "wi-1").body()).contains("setosa");
       assertThat(authority.tokenRequests)
           .singleElement()
