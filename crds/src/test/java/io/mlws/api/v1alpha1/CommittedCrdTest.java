@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
  * CrdCompletion completes.
  */
 class CommittedCrdTest {
-  static final Path GENERATED =
-      Path.of("target/classes/META-INF/fabric8/mlwebservices.mlws.io-v1.yml");
+  static final Path GENERATED = Path.of("target/crd-generated/mlwebservices.mlws.io-v1.yml");
   static final Path EXPECTED = Path.of("target/mlwebservices.mlws.io.yaml");
 
   @Test

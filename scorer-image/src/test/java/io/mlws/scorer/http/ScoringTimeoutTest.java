@@ -45,7 +45,7 @@ class ScoringTimeoutTest {
                 "MLWS_MODEL_URI", MODEL.toString(),
                 "MLWS_PORT", "0",
                 "MLWS_SHUTDOWN_TIMEOUT_SECONDS", "0",
-                "MLWS_SCORING_TIMEOUT_MILLIS", "4000",
+                "MLWS_SCORING_TIMEOUT_MILLIS", "2000",
                 "MLWS_MAX_CONCURRENT_REQUESTS", "1",
                 "MLWS_MAX_QUEUE_WAIT_MILLIS", "60000"));
     ModelHolder holder = new ModelHolder();

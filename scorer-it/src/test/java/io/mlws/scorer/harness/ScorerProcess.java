@@ -81,7 +81,8 @@ public final class ScorerProcess implements AutoCloseable {
   /**
    * How long a scorer may take to become ready here. The tests judge that it does, not how fast:
    * with the agent a start takes 7 to 8 s of CPU, and these JVMs run at nice 10 beside the
-   * cluster's tests, and in a cold CI run one took 71 s.
+   * cluster's tests: in a cold CI run the agent alone took 71 s to start, and the scorer was not
+   * ready after 90 s.
    */
   public static final Duration READY_WITHIN = Duration.ofMinutes(5);
 
