@@ -27,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Application Insights agent, its connection string pointing every endpoint at a capture server on
  * 127.0.0.1 that decodes the gzipped envelopes. Everything is asserted by counting.
  */
-// Plain HTTP only (no HTTPS token authority, see scorer-it/pom.xml): it runs beside the others.
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class ScorerTelemetryIT {
   static final Path MODEL = Path.of("models/iris.onnx");
 
