@@ -25,7 +25,10 @@ import io.mlws.operator.spec.ScorerHeap;
 import io.mlws.operator.spec.ScorerNames;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pods that serve the model. The pod template carries only what needs a restart (image, model
@@ -215,20 +218,8 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
           .authenticationString()
           .ifPresent(auth -> env.add(literal(EntraIdIngestion.VARIABLE, auth)));
     }
-    ResolvedSpec.Requests requests = spec.requests();
-    requests
-        .timeoutMilliseconds()
-        .ifPresent(v -> env.add(literal("MLWS_SCORING_TIMEOUT_MILLIS", String.valueOf(v))));
-    requests
-        .maxConcurrentRequests()
-        .ifPresent(v -> env.add(literal("MLWS_MAX_CONCURRENT_REQUESTS", String.valueOf(v))));
-    requests
-        .maxQueueWaitMilliseconds()
-        .ifPresent(v -> env.add(literal("MLWS_MAX_QUEUE_WAIT_MILLIS", String.valueOf(v))));
-    requests
-        .maxRequestBytes()
-        .ifPresent(v -> env.add(literal("MLWS_MAX_REQUEST_BYTES", String.valueOf(v))));
-    requests.maxRows().ifPresent(v -> env.add(literal("MLWS_MAX_ROWS", String.valueOf(v))));
+    requestSettings(spec.requests())
+        .forEach((name, value) -> value.ifPresent(v -> env.add(literal(name, String.valueOf(v)))));
     env.addAll(CollectedDataStorage.env(spec));
     env.addAll(PodTemplateMerge.userEnv(spec));
     return env;
@@ -332,9 +323,20 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         / STARTUP_PERIOD_SECONDS;
   }
 
+  /** spec.scoring as the scorer's variables; an unset field sets none (the scorer's default). */
+  private static Map<String, Optional<Integer>> requestSettings(ResolvedSpec.Requests requests) {
+    Map<String, Optional<Integer>> settings = new LinkedHashMap<>();
+    settings.put("MLWS_SCORING_TIMEOUT_MILLIS", requests.timeoutMilliseconds());
+    settings.put("MLWS_MAX_CONCURRENT_REQUESTS", requests.maxConcurrentRequests());
+    settings.put("MLWS_MAX_QUEUE_WAIT_MILLIS", requests.maxQueueWaitMilliseconds());
+    settings.put("MLWS_MAX_REQUEST_BYTES", requests.maxRequestBytes());
+    settings.put("MLWS_MAX_ROWS", requests.maxRows());
+    return settings;
+  }
+
   /**
    * A probe on the probe port. Kubernetes' own defaults (initial delay 0, success threshold 1) are
-   * left out, as the API server would fill them, so that the template reads as before for them.
+   * left out of the template: the API server fills them in.
    */
   private static Probe httpProbe(String path, ResolvedSpec.ProbeTiming timing) {
     return new ProbeBuilder()

@@ -18,9 +18,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
 
@@ -39,49 +41,45 @@ class ScoringTimeoutTest {
    */
   @Test
   void requestsInFlightCountTheScoredAndTheWaiting() throws Exception {
-    ScorerConfig config =
-        ScorerConfig.fromEnvironment(
-            Map.of(
-                "MLWS_MODEL_URI", MODEL.toString(),
-                "MLWS_PORT", "0",
-                "MLWS_SHUTDOWN_TIMEOUT_SECONDS", "0",
-                "MLWS_SCORING_TIMEOUT_MILLIS", "2000",
-                "MLWS_MAX_CONCURRENT_REQUESTS", "1",
-                "MLWS_MAX_QUEUE_WAIT_MILLIS", "60000"));
-    ModelHolder holder = new ModelHolder();
     // What /metrics serves: a Prometheus registry beside the global one.
     PrometheusMeterRegistry metrics = ScorerMetrics.prometheus();
-    try (OnnxModel model = OnnxModel.load(MODEL, Optional.empty())) {
-      holder.set(model);
-      Server server = TestServers.scoring(config, holder);
-      try {
-        // Two connections at once: HTTP/1.1 (an h2c upgrade would hold the second back).
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String base = "http://127.0.0.1:" + ScorerHttpServer.port(server);
-        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls =
-            new java.util.ArrayList<>();
-        for (int call = 0; call < 2; call++) {
-          calls.add(
-              http.sendAsync(
-                  HttpRequest.newBuilder(URI.create(base + "/score"))
-                      .header("Content-Type", "application/json")
-                      .timeout(Duration.ofSeconds(60))
-                      .POST(HttpRequest.BodyPublishers.ofString("{\"data\": [[1.0]]}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString()));
-        }
-        org.awaitility.Awaitility.await("two requests in flight, one scored and one waiting")
-            .atMost(Duration.ofSeconds(20))
-            .until(() -> inFlight(metrics) == 2.0);
-        for (var call : calls) {
-          assertThat(call.get().statusCode()).isEqualTo(504);
-        }
-        assertThat(inFlight(metrics)).as("in flight once all are answered").isZero();
-      } finally {
-        TestServers.stopNow(server);
+    try (Served served =
+        Served.start(
+            Map.of(
+                "MLWS_SCORING_TIMEOUT_MILLIS", "2000",
+                "MLWS_MAX_CONCURRENT_REQUESTS", "1",
+                "MLWS_MAX_QUEUE_WAIT_MILLIS", "60000"))) {
+      List<CompletableFuture<HttpResponse<String>>> calls =
+          List.of(served.scoreAsync(), served.scoreAsync());
+      org.awaitility.Awaitility.await("two requests in flight, one scored and one waiting")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> inFlight(metrics) == 2.0);
+      for (var call : calls) {
+        assertThat(call.get().statusCode()).isEqualTo(504);
       }
+      assertThat(inFlight(metrics)).as("in flight once all are answered").isZero();
     } finally {
       Metrics.removeRegistry(metrics);
+    }
+  }
+
+  @Test
+  void aRunPastTheTimeoutIsStoppedAnsweredWith504AndFreesItsSlot() throws Exception {
+    try (Served served =
+        Served.start(
+            Map.of(
+                "MLWS_SCORING_TIMEOUT_MILLIS", "300",
+                // One slot and no queue: a run still holding the slot would make the next call 503.
+                "MLWS_MAX_CONCURRENT_REQUESTS", "1",
+                "MLWS_MAX_QUEUED_REQUESTS", "0"))) {
+      for (int call = 0; call < 3; call++) {
+        HttpResponse<String> response = served.scoreAsync().get();
+        assertThat(response.statusCode()).as("call %d: %s", call, response.body()).isEqualTo(504);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("code").asText()).isEqualTo("ScoringTimeout");
+        assertThat(body.get("error").asText())
+            .contains("longer than the scoring timeout of 300 ms", "the run was stopped");
+      }
     }
   }
 
@@ -89,43 +87,38 @@ class ScoringTimeoutTest {
     return metrics.get("mlws.requests.in.flight").gauge().value();
   }
 
-  @Test
-  void aRunPastTheTimeoutIsStoppedAnsweredWith504AndFreesItsSlot() throws Exception {
-    ScorerConfig config =
-        ScorerConfig.fromEnvironment(
-            Map.of(
-                "MLWS_MODEL_URI", MODEL.toString(),
-                "MLWS_PORT", "0",
-                "MLWS_SHUTDOWN_TIMEOUT_SECONDS", "0",
-                "MLWS_SCORING_TIMEOUT_MILLIS", "300",
-                // One slot and no queue: a run still holding the slot would make the next call 503.
-                "MLWS_MAX_CONCURRENT_REQUESTS", "1",
-                "MLWS_MAX_QUEUED_REQUESTS", "0"));
-    ModelHolder holder = new ModelHolder();
-    try (OnnxModel model = OnnxModel.load(MODEL, Optional.empty())) {
+  /** The never-ending model served in process with these settings, on a free port. */
+  record Served(Server server, OnnxModel model, String base) implements AutoCloseable {
+    // HTTP/1.1: a connection per call at once (an h2c upgrade would hold the second back).
+    static final HttpClient HTTP =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    static Served start(Map<String, String> settings) throws Exception {
+      Map<String, String> env = new HashMap<>(settings);
+      env.put("MLWS_MODEL_URI", MODEL.toString());
+      env.put("MLWS_PORT", "0");
+      env.put("MLWS_SHUTDOWN_TIMEOUT_SECONDS", "0");
+      OnnxModel model = OnnxModel.load(MODEL, Optional.empty());
+      ModelHolder holder = new ModelHolder();
       holder.set(model);
-      Server server = TestServers.scoring(config, holder);
-      try {
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + ScorerHttpServer.port(server);
-        for (int call = 0; call < 3; call++) {
-          HttpResponse<String> response =
-              http.send(
-                  HttpRequest.newBuilder(URI.create(base + "/score"))
-                      .header("Content-Type", "application/json")
-                      .timeout(Duration.ofSeconds(30))
-                      .POST(HttpRequest.BodyPublishers.ofString("{\"data\": [[1.0]]}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-          assertThat(response.statusCode()).as("call %d: %s", call, response.body()).isEqualTo(504);
-          JsonNode body = JSON.readTree(response.body());
-          assertThat(body.get("code").asText()).isEqualTo("ScoringTimeout");
-          assertThat(body.get("error").asText())
-              .contains("longer than the scoring timeout of 300 ms", "the run was stopped");
-        }
-      } finally {
-        TestServers.stopNow(server);
-      }
+      Server server = TestServers.scoring(ScorerConfig.fromEnvironment(env), holder);
+      return new Served(server, model, "http://127.0.0.1:" + ScorerHttpServer.port(server));
+    }
+
+    CompletableFuture<HttpResponse<String>> scoreAsync() {
+      return HTTP.sendAsync(
+          HttpRequest.newBuilder(URI.create(base + "/score"))
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(60))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"data\": [[1.0]]}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws Exception {
+      TestServers.stopNow(server);
+      model.close();
     }
   }
 }
