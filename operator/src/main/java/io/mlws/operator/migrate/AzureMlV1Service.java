@@ -130,9 +130,9 @@ public final class AzureMlV1Service {
     Map<String, Quantity> requests = new LinkedHashMap<>();
     Map<String, Quantity> limits = new LinkedHashMap<>();
     cores(v1, "cpu").ifPresent(cpu -> requests.put("cpu", cpu));
-    gibibytes(v1, "memoryInGB").ifPresent(memory -> requests.put("memory", memory));
+    mebibytes(v1, "memoryInGB").ifPresent(memory -> requests.put("memory", memory));
     cores(v1, "cpuLimit").ifPresent(cpu -> limits.put("cpu", cpu));
-    gibibytes(v1, "memoryInGBLimit").ifPresent(memory -> limits.put("memory", memory));
+    mebibytes(v1, "memoryInGBLimit").ifPresent(memory -> limits.put("memory", memory));
     if (v1.path("gpu").asInt(0) > 0) {
       limits.put("nvidia.com/gpu", new Quantity(String.valueOf(v1.get("gpu").asInt())));
       notes.add("gpu: the scorer runs ONNX Runtime on the CPU; the GPU is requested but unused");
@@ -246,7 +246,7 @@ public final class AzureMlV1Service {
   }
 
   /** v1's memory in GB (0.5) as mebibytes (512Mi), as Azure ML sized the container. */
-  private static Optional<Quantity> gibibytes(JsonNode node, String field) {
+  private static Optional<Quantity> mebibytes(JsonNode node, String field) {
     if (!node.hasNonNull(field) || !node.get(field).isNumber()) {
       return Optional.empty();
     }
