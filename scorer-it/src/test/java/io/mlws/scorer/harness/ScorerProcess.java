@@ -47,6 +47,13 @@ public final class ScorerProcess implements AutoCloseable {
    * is the work folder: the agent's disk buffer and ONNX Runtime's native libraries stay in the
    * test's folder instead of piling up in /tmp across runs.
    */
+  /**
+   * The client compiler only: a test's scorer lives for seconds to a few minutes, and the server
+   * compiler's work at start-up (half the CPU of a start with the agent) would never pay back. The
+   * image runs the JVM's default; what the tests judge does not depend on the compiler.
+   */
+  static final String TESTS_JIT = "-XX:TieredStopAtLevel=1";
+
   public static ScorerProcess start(
       Path workDir, String connectionString, Map<String, String> env, List<String> jvmOptions)
       throws IOException {
@@ -57,6 +64,7 @@ public final class ScorerProcess implements AutoCloseable {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
+                TESTS_JIT,
                 "-Djava.io.tmpdir=" + workDir));
     command.addAll(jvmOptions);
     if (connectionString != null) {
