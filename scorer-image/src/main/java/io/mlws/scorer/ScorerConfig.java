@@ -1,5 +1,6 @@
 package io.mlws.scorer;
 
+import io.mlws.scorer.auth.EntraIdCallers;
 import io.mlws.scorer.model.DownloadCredential;
 import io.mlws.scorer.model.DownloadLimits;
 import io.mlws.scorer.model.ModelKindDecision;
@@ -46,7 +47,16 @@ public record ScorerConfig(
     int settingsPollMillis,
     Optional<Double> requestSamplingPercentage,
     Optional<Path> keysDir,
+    Optional<EntraIdCallers> entraIdCallers,
     Optional<StorageDestination> collectStorage) {
+
+  public ScorerConfig {
+    if (keysDir.isPresent() && entraIdCallers.isPresent()) {
+      throw new IllegalArgumentException(
+          "MLWS_KEYS_DIR and MLWS_TOKEN_TENANT_ID are exclusive: callers present keys or Entra ID"
+              + " tokens");
+    }
+  }
 
   public static ScorerConfig fromEnvironment(Map<String, String> env) {
     String uri = value(env, "MLWS_MODEL_URI");
@@ -116,6 +126,7 @@ public record ScorerConfig(
             ? Optional.empty()
             : Optional.of(percentage(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", 100.0)),
         Optional.ofNullable(value(env, "MLWS_KEYS_DIR")).map(Path::of),
+        EntraIdCallers.fromEnvironment(env),
         StorageDestination.fromEnvironment(env));
   }
 

@@ -1,6 +1,8 @@
 package io.mlws.scorer;
 
-import io.mlws.scorer.auth.KeyCheck;
+import io.mlws.scorer.auth.CallerCheck;
+import io.mlws.scorer.auth.CallerGate;
+import io.mlws.scorer.auth.EntraIdTokens;
 import io.mlws.scorer.auth.ScoringKeys;
 import io.mlws.scorer.collect.DataCollector;
 import io.mlws.scorer.http.BodyFirst;
@@ -13,6 +15,7 @@ import io.mlws.scorer.metrics.RequestMetrics;
 import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.settings.RuntimeSettings;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -25,12 +28,21 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Jetty 12 server the scorer runs in (the Application Insights agent instruments Jetty, not the
- * JDK's HTTP server). With MLWS_KEYS_DIR it answers only callers with a key ({@link KeyCheck}). It
- * takes on a bounded amount of work ({@link RequestLimits}); on SIGTERM it closes keep-alive
- * connections as they answer, then stops gracefully: those in flight finish.
+ * JDK's HTTP server). With MLWS_KEYS_DIR it answers only callers with a key, with
+ * MLWS_TOKEN_TENANT_ID only callers with an Entra ID token ({@link CallerCheck}). It takes on a
+ * bounded amount of work ({@link RequestLimits}); on SIGTERM it closes keep-alive connections as
+ * they answer, then stops gracefully: those in flight finish.
  */
 public final class ScorerHttpServer {
   private ScorerHttpServer() {}
+
+  /** What callers must present, if anything: keys or Entra ID tokens. */
+  private static Optional<CallerGate> callerGate(ScorerConfig config) {
+    if (config.keysDir().isPresent()) {
+      return Optional.of(ScoringKeys.watch(config.keysDir().get(), KEYS_READ_MILLIS));
+    }
+    return config.entraIdCallers().map(EntraIdTokens::start);
+  }
 
   public static Server start(
       ScorerConfig config,
@@ -73,10 +85,8 @@ public final class ScorerHttpServer {
     Handler scoring = new BodyFirst(new BusyAnswer(inFlight), config.maxRequestBytes());
     ConnectionDrain drain =
         new ConnectionDrain(
-            config
-                .keysDir()
-                .<Handler>map(
-                    dir -> new KeyCheck(ScoringKeys.watch(dir, KEYS_READ_MILLIS), scoring))
+            callerGate(config)
+                .<Handler>map(gate -> new CallerCheck(gate, scoring))
                 .orElse(scoring));
     server.setHandler(new GracefulHandler(new RequestMetrics(drain)));
     server.setErrorHandler(new JsonErrors());

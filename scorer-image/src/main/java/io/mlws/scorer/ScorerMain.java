@@ -8,6 +8,7 @@ import io.mlws.scorer.settings.AppliedSettings;
 import io.mlws.scorer.settings.RuntimeSettings;
 import io.mlws.scorer.settings.SettingsFile;
 import io.mlws.scorer.storage.StorageSink;
+import io.mlws.scorer.telemetry.AgentDrops;
 import io.mlws.scorer.telemetry.IngestionCheck;
 import io.mlws.scorer.telemetry.StdStreamsAsTraces;
 import io.mlws.scorer.telemetry.TraceBridge;
@@ -29,7 +30,7 @@ public final class ScorerMain {
 
   public static void main(String[] args) throws Exception {
     ConsoleLogging.install(System.out);
-    StdStreamsAsTraces.install();
+    StdStreamsAsTraces.install(new AgentDrops());
     ScorerConfig config;
     try {
       config = ScorerConfig.fromEnvironment(System.getenv());

@@ -61,8 +61,8 @@ public class MLWebServiceSpec {
   private DataCollectionSpec dataCollection;
 
   @JsonPropertyDescription(
-      "Who may call the scoring endpoints: anyone (None, the default) or callers with a key"
-          + " (Keys).")
+      "Who may call the scoring endpoints: anyone (None, the default), callers with a key (Keys)"
+          + " or callers with a Microsoft Entra ID token (EntraId).")
   private AuthSpec auth;
 
   @JsonPropertyDescription(

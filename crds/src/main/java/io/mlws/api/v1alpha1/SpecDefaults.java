@@ -18,6 +18,9 @@ public final class SpecDefaults {
   public static final String MAX_PAYLOAD_CHARS = "8192";
   public static final String AUTH_MODE = "None";
 
+  /** Microsoft Entra ID's global cloud, where spec.auth.entraId finds the tenant's keys. */
+  public static final String ENTRA_ID_AUTHORITY_HOST = "https://login.microsoftonline.com/";
+
   /**
    * The scorer pods' probes, each field of spec.probes unset: readiness every 2 s (a pod leaves the
    * Service within 6 s of failing), liveness every 10 s (a restart after 30 s without an answer),

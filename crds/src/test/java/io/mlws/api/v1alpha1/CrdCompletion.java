@@ -45,6 +45,8 @@ final class CrdCompletion {
    */
   static final Map<String, ListType> LIST_TYPES =
       Map.of(
+          "spec.auth.entraId.allowedClientApplications", ListType.of("set"),
+          "spec.auth.entraId.allowedRoles", ListType.of("set"),
           "spec.dataCollection.redactFields", ListType.of("set"),
           "spec.networkPolicy.from", ListType.of("atomic"),
           "spec.pod.env", ListType.of("map", "name"),

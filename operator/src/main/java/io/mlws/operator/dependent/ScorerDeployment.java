@@ -191,6 +191,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
     if (spec.callers().keysRequired()) {
       env.add(literal("MLWS_KEYS_DIR", ScorerNames.KEYS_DIR));
     }
+    spec.callers().tokens().ifPresent(tokens -> env.addAll(tokenVariables(tokens)));
     env.add(
         new EnvVarBuilder()
             .withName("MLWS_POD_NAME")
@@ -351,6 +352,23 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
         .withFailureThreshold(timing.failureThreshold())
         .withTimeoutSeconds(timing.timeoutSeconds())
         .build();
+  }
+
+  /** spec.auth.entraId as the scorer reads it; an empty list is left unset (no restriction). */
+  static List<EnvVar> tokenVariables(ResolvedSpec.TokenCallers tokens) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(literal("MLWS_TOKEN_TENANT_ID", tokens.tenantId()));
+    env.add(literal("MLWS_TOKEN_AUDIENCE", tokens.audience()));
+    env.add(literal("MLWS_TOKEN_AUTHORITY", tokens.authorityHost()));
+    if (!tokens.allowedClientApplications().isEmpty()) {
+      env.add(
+          literal(
+              "MLWS_TOKEN_ALLOWED_CLIENTS", String.join(",", tokens.allowedClientApplications())));
+    }
+    if (!tokens.allowedRoles().isEmpty()) {
+      env.add(literal("MLWS_TOKEN_ALLOWED_ROLES", String.join(",", tokens.allowedRoles())));
+    }
+    return env;
   }
 
   private static EnvVar literal(String name, String value) {

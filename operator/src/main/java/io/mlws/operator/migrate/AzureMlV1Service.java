@@ -219,8 +219,10 @@ public final class AzureMlV1Service {
     }
     if (v1.path("aadAuthEnabled").asBoolean(false)) {
       notes.add(
-          "aadAuthEnabled (token_auth_enabled): Entra ID tokens on the scoring endpoint are not"
-              + " offered yet; the converted service uses keys or none");
+          "aadAuthEnabled (token_auth_enabled): for Entra ID tokens on the scoring endpoint, set"
+              + " spec.auth.mode EntraId and spec.auth.entraId's tenantId and audience (the"
+              + " audience your callers ask their tokens for); until then the converted service"
+              + " uses keys or none");
     }
   }
 

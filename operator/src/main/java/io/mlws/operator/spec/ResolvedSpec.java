@@ -11,6 +11,7 @@ import io.mlws.api.v1alpha1.AuthSpec;
 import io.mlws.api.v1alpha1.AutoscalingSpec;
 import io.mlws.api.v1alpha1.DataCollectionSpec;
 import io.mlws.api.v1alpha1.DataCollectionStorage;
+import io.mlws.api.v1alpha1.EntraIdCallersSpec;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelCredential;
@@ -79,9 +80,22 @@ public record ResolvedSpec(
       List<String> redactFields,
       Optional<CollectStorage> storage) {}
 
-  /** spec.auth and spec.networkPolicy: whether a key is required, and who may connect. */
+  /**
+   * spec.auth and spec.networkPolicy: whether a key is required or whose Entra ID tokens are, and
+   * who may connect.
+   */
   public record Callers(
-      boolean keysRequired, Optional<List<NetworkPolicyPeer>> networkPolicyFrom) {}
+      boolean keysRequired,
+      Optional<TokenCallers> tokens,
+      Optional<List<NetworkPolicyPeer>> networkPolicyFrom) {}
+
+  /** spec.auth.entraId, its lists empty when unset and its authority defaulted. */
+  public record TokenCallers(
+      String tenantId,
+      String audience,
+      List<String> allowedClientApplications,
+      List<String> allowedRoles,
+      String authorityHost) {}
 
   /**
    * spec.scoring: how each pod takes requests. Unset values stay unset: the scorer's own defaults
@@ -176,15 +190,32 @@ public record ResolvedSpec(
         Objects.requireNonNullElseGet(spec.getPod(), ScorerPodSpec::new),
         config.clusterDomain(),
         new Callers(
+            authMode(spec) == AuthMode.Keys,
             Optional.ofNullable(spec.getAuth())
-                    .map(AuthSpec::getMode)
-                    .orElse(AuthMode.valueOf(SpecDefaults.AUTH_MODE))
-                == AuthMode.Keys,
+                .filter(auth -> authMode(spec) == AuthMode.EntraId)
+                .map(AuthSpec::getEntraId)
+                .map(ResolvedSpec::tokenCallers),
             Optional.ofNullable(spec.getNetworkPolicy())
                 .map(NetworkPolicySpec::getFrom)
                 .map(List::copyOf)),
         requests(Objects.requireNonNullElseGet(spec.getScoring(), ScoringSpec::new)),
         probes(Objects.requireNonNullElseGet(spec.getProbes(), ProbesSpec::new)));
+  }
+
+  private static AuthMode authMode(MLWebServiceSpec spec) {
+    return Optional.ofNullable(spec.getAuth())
+        .map(AuthSpec::getMode)
+        .orElse(AuthMode.valueOf(SpecDefaults.AUTH_MODE));
+  }
+
+  private static TokenCallers tokenCallers(EntraIdCallersSpec entraId) {
+    return new TokenCallers(
+        entraId.getTenantId(),
+        entraId.getAudience(),
+        List.copyOf(Objects.requireNonNullElse(entraId.getAllowedClientApplications(), List.of())),
+        List.copyOf(Objects.requireNonNullElse(entraId.getAllowedRoles(), List.of())),
+        Objects.requireNonNullElse(
+            entraId.getAuthorityHost(), SpecDefaults.ENTRA_ID_AUTHORITY_HOST));
   }
 
   private static Requests requests(ScoringSpec scoring) {

@@ -416,7 +416,39 @@ class CrdAdmissionIT {
             "spec.scoring.maxRequestBytes in body should be greater than or equal to 1024"),
         Arguments.of(
             "model: {uri: file:///m.onnx}\nscoring: {maxRows: 1000001}",
-            "spec.scoring.maxRows in body should be less than or equal to 1000000"));
+            "spec.scoring.maxRows in body should be less than or equal to 1000000"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nauth: {mode: EntraId}",
+            "entraId is set with mode EntraId, and only then"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nauth: {mode: Keys, entraId: " + ENTRA_ID + "}",
+            "entraId is set with mode EntraId, and only then"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nauth: {mode: EntraId, entraId: {tenantId: t}}",
+            "spec.auth.entraId.audience: Required value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nauth: {mode: EntraId, entraId: {tenantId: t,"
+                + " audience: a, authorityHost: \"http://login.example/\"}}",
+            "spec.auth.entraId.authorityHost in body should match"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nauth: {mode: EntraId, entraId: {tenantId: t,"
+                + " audience: a, allowedRoles: [\"Score,Admin\"]}}",
+            "spec.auth.entraId.allowedRoles[0] in body should match"));
+  }
+
+  static final String ENTRA_ID =
+      "{tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47, audience: \"api://mlws-iris\","
+          + " allowedClientApplications: [0a6b2c4d-0000-4000-8000-00000000c11e],"
+          + " allowedRoles: [Score]}";
+
+  @Test
+  void acceptsEntraIdCallers() throws IOException {
+    Kubectl.Result result =
+        dryRun(
+            manifest(
+                "x",
+                "model: {uri: file:///m.onnx}\nauth: {mode: EntraId, entraId: " + ENTRA_ID + "}"));
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
   /**

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * a presented key is compared with both in constant time. Without a readable key, nothing is
  * accepted (fail closed).
  */
-public final class ScoringKeys implements AutoCloseable {
+public final class ScoringKeys implements CallerGate, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScoringKeys.class);
   static final List<String> FILES = List.of("primary", "secondary");
   private static final String BEARER = "Bearer ";
@@ -50,6 +50,16 @@ public final class ScoringKeys implements AutoCloseable {
     keys.reader.scheduleWithFixedDelay(
         keys::read, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     return keys;
+  }
+
+  @Override
+  public Optional<String> refusal(String authorization) {
+    return accepts(authorization) ? Optional.empty() : Optional.of("no valid key");
+  }
+
+  @Override
+  public String requirement() {
+    return "a valid key is required: Authorization: Bearer <key>";
   }
 
   /** Whether an Authorization header carries one of the keys as {@code Bearer <key>}. */

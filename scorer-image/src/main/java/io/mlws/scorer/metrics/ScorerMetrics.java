@@ -132,6 +132,26 @@ public final class ScorerMetrics {
         .register(registry());
   }
 
+  /**
+   * Telemetry the Application Insights agent said it dropped, in {@code unit} ("items" or
+   * "batches"), by reason.
+   */
+  public static void telemetryDropped(String unit, String reason, long count) {
+    Counter.builder("mlws.telemetry.dropped." + unit)
+        .description(
+            "telemetry "
+                + unit
+                + " the Application Insights agent dropped, by reason (from the agent's log)")
+        .tag("reason", reason)
+        .register(registry())
+        .increment(count);
+  }
+
+  /** The Prometheus name of {@link #telemetryDropped}'s counter for {@code unit}. */
+  public static String telemetryDroppedName(String unit) {
+    return "mlws_telemetry_dropped_" + unit + "_total";
+  }
+
   private static MeterRegistry registry() {
     return Metrics.globalRegistry;
   }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +19,19 @@ public final class StdStreamsAsTraces {
 
   private StdStreamsAsTraces() {}
 
-  public static void install() {
-    System.setOut(forward(System.out, LoggerFactory.getLogger("stdout"), false));
-    System.setErr(forward(System.err, LoggerFactory.getLogger("stderr"), true));
+  /**
+   * Redirects both streams; {@code watcher} also reads every line (the agent's log comes this way:
+   * its console appender writes to whatever System.out is at the time).
+   */
+  public static void install(Consumer<String> watcher) {
+    System.setOut(forward(System.out, LoggerFactory.getLogger("stdout"), false, watcher));
+    System.setErr(forward(System.err, LoggerFactory.getLogger("stderr"), true, watcher));
   }
 
-  private static PrintStream forward(PrintStream original, Logger logger, boolean warn) {
-    return new PrintStream(new LineForwarder(original, logger, warn), true, StandardCharsets.UTF_8);
+  private static PrintStream forward(
+      PrintStream original, Logger logger, boolean warn, Consumer<String> watcher) {
+    return new PrintStream(
+        new LineForwarder(original, logger, warn, watcher), true, StandardCharsets.UTF_8);
   }
 
   /** Passes bytes through and logs each completed line. */
@@ -32,12 +39,14 @@ public final class StdStreamsAsTraces {
     private final PrintStream original;
     private final Logger logger;
     private final boolean warn;
+    private final Consumer<String> watcher;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    LineForwarder(PrintStream original, Logger logger, boolean warn) {
+    LineForwarder(PrintStream original, Logger logger, boolean warn, Consumer<String> watcher) {
       this.original = original;
       this.logger = logger;
       this.warn = warn;
+      this.watcher = watcher;
     }
 
     @Override
@@ -74,6 +83,7 @@ public final class StdStreamsAsTraces {
         return;
       }
       try {
+        watcher.accept(text);
         if (warn) {
           logger.warn(text);
         } else {

@@ -90,7 +90,7 @@ class KeyCheckTest {
     assertThat(call("/swagger.json", null).statusCode()).isEqualTo(401);
     assertThat(scored.get()).as("refused calls never reached the scoring work").isEqualTo(3);
 
-    for (String open : KeyCheck.OPEN_PATHS) {
+    for (String open : CallerCheck.OPEN_PATHS) {
       assertThat(call(open, null).statusCode()).as(open).isEqualTo(200);
     }
   }
