@@ -1,7 +1,10 @@
 """Reads collected data the way a data scientist would: each hour's file of a pod with one
-pandas.read_json(path, lines=True), then the hours and pods together. Prints what it read as JSON.
+pandas.read_json(path, lines=True), then the hours and pods together; then the table the records'
+data rows make (one row per scored row, pandas.json_normalize), as Azure ML's model monitoring reads
+a data collector's folder. Prints what it read as JSON.
 
-    python read_collected.py DIR    (DIR holds the container's blobs at their paths)
+    python read_collected.py DIR    (DIR holds the container's blobs at their paths:
+                                     NAMESPACE/SERVICE/model_inputs|model_outputs/yyyy/MM/dd/HH/POD.jsonl)
 """
 import json
 import pathlib
@@ -13,7 +16,7 @@ import pandas as pd
 def main(root):
     summary = {}
     for kind in ("inputs", "outputs"):
-        files = sorted(pathlib.Path(root).glob(f"*/{kind}/*/*/*/*/*.jsonl"))
+        files = sorted(pathlib.Path(root).glob(f"*/*/model_{kind}/*/*/*/*/*.jsonl"))
         frames = [pd.read_json(f, lines=True, dtype=False) for f in files]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         summary[kind] = {
@@ -27,6 +30,9 @@ def main(root):
             "data": [json.dumps(d, separators=(",", ":")) for d in frame["data"]] if len(frame) else [],
             "times_parse": bool(len(frame) == 0 or pd.to_datetime(frame["time"], utc=True).notna().all()),
         }
+        table = pd.json_normalize([row for rows in frame["data"] for row in rows]) if len(frame) else pd.DataFrame()
+        summary[kind]["table_rows"] = len(table)
+        summary[kind]["table_columns"] = [str(c) for c in table.columns]
     json.dump(summary, sys.stdout)
 
 

@@ -88,15 +88,20 @@ class CollectedDataStorageIT {
       assertThat(texts(read.at("/" + kind + "/files")))
           .singleElement()
           .asString()
-          .matches("iris/" + kind + "/\\d{4}/\\d{2}/\\d{2}/\\d{2}/pod-a\\.jsonl");
+          .matches("ml-team/iris/model_" + kind + "/\\d{4}/\\d{2}/\\d{2}/\\d{2}/pod-a\\.jsonl");
       assertThat(read.at("/" + kind + "/times_parse").asBoolean()).isTrue();
       assertThat(texts(read.at("/" + kind + "/columns")))
           .contains("specversion", "id", "time", "data", "correlationid", "modelversion");
     }
     assertThat(texts(read.at("/inputs/data")).get(7))
-        .as("an input as sent, its customer_id redacted")
-        .isEqualTo("{\"data\":[[5.1,3.5,1.4,1.2]],\"customer_id\":\"[REDACTED]\"}");
-    assertThat(texts(read.at("/outputs/data")).get(0)).contains("predictions");
+        .as("an input as rows, its customer_id redacted")
+        .isEqualTo("[{\"0\":5.1,\"1\":3.5,\"2\":1.4,\"3\":1.2,\"customer_id\":\"[REDACTED]\"}]");
+    assertThat(read.at("/inputs/table_rows").asInt())
+        .as("the table Azure ML's monitoring reads: one row per scored row")
+        .isEqualTo(requests);
+    assertThat(texts(read.at("/inputs/table_columns"))).contains("0", "1", "2", "3", "customer_id");
+    assertThat(read.at("/outputs/table_rows").asInt()).isEqualTo(requests);
+    assertThat(texts(read.at("/outputs/table_columns"))).contains("predictions");
   }
 
   @Test
@@ -257,7 +262,8 @@ class CollectedDataStorageIT {
     try (Stream<Path> files = Files.list(work.resolve("collect"))) {
       long lines = 0;
       for (Path file : files.toList()) {
-        lines += Files.readAllLines(file).stream().filter(l -> l.contains("/inputs/")).count();
+        lines +=
+            Files.readAllLines(file).stream().filter(l -> l.contains("/model_inputs/")).count();
       }
       return lines;
     }
@@ -273,6 +279,7 @@ class CollectedDataStorageIT {
     Map<String, String> env = new HashMap<>();
     env.put("MLWS_MODEL_URI", "models/iris.onnx");
     env.put("MLWS_SERVICE_NAME", "iris");
+    env.put("MLWS_NAMESPACE", "ml-team");
     env.put("MLWS_POD_NAME", "pod-a");
     env.put("MLWS_DATA_COLLECTION_ENABLED", "true");
     env.put("MLWS_DATA_COLLECTION_REDACT_FIELDS", "customer_id");

@@ -108,7 +108,7 @@ class StorageOutageIT {
     List<String> ids = new ArrayList<>();
     Set<String> blobs = new LinkedHashSet<>();
     client.listBlobs().forEach(b -> blobs.add(b.getName()));
-    for (String blob : blobs.stream().filter(b -> b.contains("/inputs/")).sorted().toList()) {
+    for (String blob : blobs.stream().filter(b -> b.contains("/model_inputs/")).sorted().toList()) {
       Path target = root.resolve(blob.replace('/', '_'));
       client.getBlobClient(blob).downloadToFile(target.toString(), true);
       for (String line : Files.readAllLines(target)) {

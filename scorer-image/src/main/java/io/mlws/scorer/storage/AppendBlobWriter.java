@@ -176,14 +176,10 @@ final class AppendBlobWriter {
               records = 0;
             }
             bytes.write(next, 0, next.length);
-            records += isInputs(blob) ? 1 : 0;
+            records += CollectedRecord.isInputs(blob) ? 1 : 0;
           }
           blocks.add(new Block(blob, bytes.toByteArray(), records));
         });
     return blocks;
-  }
-
-  private static boolean isInputs(String blob) {
-    return blob.contains("/inputs/");
   }
 }

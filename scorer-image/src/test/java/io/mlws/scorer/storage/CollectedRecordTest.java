@@ -33,12 +33,14 @@ class CollectedRecordTest {
             Instant.parse("2026-11-29T23:59:59.999Z"));
     String[] inputs = record.inputsEntry().split("\t", 2);
     String[] outputs = record.outputsEntry().split("\t", 2);
-    assertThat(inputs[0]).isEqualTo("fraud/inputs/2026/11/29/23/fraud-7d9f-abcde.jsonl");
-    assertThat(outputs[0]).isEqualTo("fraud/outputs/2026/11/29/23/fraud-7d9f-abcde.jsonl");
+    assertThat(inputs[0])
+        .isEqualTo("team-a/fraud/model_inputs/2026/11/29/23/fraud-7d9f-abcde.jsonl");
+    assertThat(outputs[0])
+        .isEqualTo("team-a/fraud/model_outputs/2026/11/29/23/fraud-7d9f-abcde.jsonl");
     assertThat(inputs[1]).as("one line: control characters escaped").doesNotContain("\n", "\t");
     JsonNode line = JSON.readTree(inputs[1]);
     assertThat(line.get("specversion").asText()).isEqualTo("1.0");
-    assertThat(line.get("type").asText()).isEqualTo("mlws.inference.inputs");
+    assertThat(line.get("type").asText()).isEqualTo("azureml.inference.model_inputs");
     assertThat(line.get("time").asText()).isEqualTo("2026-11-29T23:59:59.999Z");
     assertThat(line.get("correlationid").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
     assertThat(line.get("xrequestid").asText()).isEqualTo("req-1");
@@ -47,8 +49,9 @@ class CollectedRecordTest {
     assertThat(line.get("modelversion").asText()).isEqualTo("3");
     assertThat(line.get("source").asText()).isEqualTo("/mlws/namespaces/team-a/services/fraud");
     assertThat(line.get("data").toString())
-        .isEqualTo("{\"data\":[[1,2]],\"note\":\"tab\\there\\nnewline\"}");
-    assertThat(JSON.readTree(outputs[1]).get("data").toString()).isEqualTo("{\"predictions\":[0]}");
+        .as("the rows, the request's other fields in each")
+        .isEqualTo("[{\"0\":1,\"1\":2,\"note\":\"tab\\there\\nnewline\"}]");
+    assertThat(JSON.readTree(outputs[1]).get("data").toString()).isEqualTo("[{\"predictions\":0}]");
     assertThat(JSON.readTree(outputs[1]).get("id").asText()).isNotEqualTo(line.get("id").asText());
   }
 
@@ -57,22 +60,22 @@ class CollectedRecordTest {
     Path segment = dir.resolve("0000000000001-000000.seg");
     Files.writeString(
         segment,
-        "s/inputs/2026/11/29/10/p.jsonl\t{\"a\":1}\n"
-            + "s/outputs/2026/11/29/10/p.jsonl\t{\"b\":1}\n"
-            + "s/inputs/2026/11/29/11/p.jsonl\t{\"a\":2}\n"
-            + "s/outputs/2026/11/29/11/p.jsonl\t{\"b\":2}\n"
-            + "s/inputs/2026/11/29/10/p.jsonl\t{\"a\":3}\n"
-            + "s/outputs/2026/11/29/10/p.jsonl\t{\"b\":3}\n"
-            + "s/inputs/2026/11/29/11/p.jsonl\t{\"a\":",
+        "s/model_inputs/2026/11/29/10/p.jsonl\t{\"a\":1}\n"
+            + "s/model_outputs/2026/11/29/10/p.jsonl\t{\"b\":1}\n"
+            + "s/model_inputs/2026/11/29/11/p.jsonl\t{\"a\":2}\n"
+            + "s/model_outputs/2026/11/29/11/p.jsonl\t{\"b\":2}\n"
+            + "s/model_inputs/2026/11/29/10/p.jsonl\t{\"a\":3}\n"
+            + "s/model_outputs/2026/11/29/10/p.jsonl\t{\"b\":3}\n"
+            + "s/model_inputs/2026/11/29/11/p.jsonl\t{\"a\":",
         StandardCharsets.UTF_8);
     List<AppendBlobWriter.Block> blocks = AppendBlobWriter.blocks(segment);
     assertThat(blocks)
         .extracting(AppendBlobWriter.Block::blob)
         .containsExactly(
-            "s/inputs/2026/11/29/10/p.jsonl",
-            "s/outputs/2026/11/29/10/p.jsonl",
-            "s/inputs/2026/11/29/11/p.jsonl",
-            "s/outputs/2026/11/29/11/p.jsonl");
+            "s/model_inputs/2026/11/29/10/p.jsonl",
+            "s/model_outputs/2026/11/29/10/p.jsonl",
+            "s/model_inputs/2026/11/29/11/p.jsonl",
+            "s/model_outputs/2026/11/29/11/p.jsonl");
     assertThat(new String(blocks.get(0).bytes(), StandardCharsets.UTF_8))
         .isEqualTo("{\"a\":1}\n{\"a\":3}\n");
     assertThat(blocks).extracting(AppendBlobWriter.Block::records).containsExactly(2, 0, 1, 0);

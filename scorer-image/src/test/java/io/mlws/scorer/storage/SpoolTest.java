@@ -23,7 +23,7 @@ class SpoolTest {
   void aRecordCutByAFailedWriteIsLeftOutAndTheNextOneStartsClean() throws Exception {
     AtomicInteger writes = new AtomicInteger();
     Spool spool = Spool.open(dir, 1 << 20, segment -> new FailingSecondWrite(segment, writes));
-    String blob = "svc/ns/inputs/2026/12/07/02/pod-1.jsonl";
+    String blob = "ns/svc/model_inputs/2026/12/07/02/pod-1.jsonl";
 
     assertThat(spool.append(List.of(blob + "\t{\"n\":1}"))).isTrue();
     assertThatThrownBy(() -> spool.append(List.of(blob + "\t{\"n\":2,\"pad\":\"xxxxxxxx\"}")))

@@ -46,7 +46,7 @@ class AppendBlobWriterIT {
   void twoBlocksOfOneSizeArriveWholeAndOnce() throws Exception {
     BlobContainerClient container = azurite.container("writer");
     container.createIfNotExists();
-    String blob = "svc/ns/inputs/2026/12/07/01/pod-1.jsonl";
+    String blob = "ns/svc/model_inputs/2026/12/07/01/pod-1.jsonl";
     String first = "{\"n\":1,\"pad\":\"" + "a".repeat(LINE_BYTES) + "\"}";
     String second = "{\"n\":2,\"pad\":\"" + "b".repeat(LINE_BYTES) + "\"}";
     Path segment = work.resolve("segment-1");
