@@ -13,3 +13,13 @@ cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2> /dev/null || true; done; }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# The JVM options of the scorer image's ENTRYPOINT (scorer-image/Dockerfile), one a line: the scorer
+# runs here as it runs in its pod.
+image_jvm_options() {
+  python3 - <<'PY'
+import json, re
+entrypoint = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", open("scorer-image/Dockerfile").read(), re.M).group(1))
+print("\n".join(entrypoint[1:entrypoint.index("-jar")]))
+PY
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What telemetry costs the scorer in CPU per request, and where it goes.
 #   bench/telemetry-cost.sh            # ROUNDS rounds (default 3) of every variant, interleaved
-# Each variant: the packaged scorer (iris) under wrk -c CONNECTIONS for DURATION s after a 5 s
-# warm-up, ingestion at a capture server on 127.0.0.1 that answers 200; the scorer process's CPU
+# Each variant: the packaged scorer (iris), with the image's JVM options, under wrk -c CONNECTIONS for DURATION s after WARMUP s
+# (30 by default: the JIT's work on the agent's code done, as in a pod that has served a minute), ingestion at a capture server on 127.0.0.1 that answers 200; the scorer process's CPU
 # time (user + system, /proc) divided by the requests served. The median of the rounds is reported,
 # since the load generator, the capture server and the scorer share the machine's cores. Then one
 # JFR profile of the default path (agent + data collection) split by thread and by what the thread
@@ -13,10 +13,12 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-4}
+WARMUP=${WARMUP:-30}
 OUT=${OUT:-bench/results}
 WORK=$(mktemp -d)
 
 source bench/harness.sh
+mapfile -t IMAGE_JVM < <(image_jvm_options)
 
 # run VARIANT [java args...] -> prints "VARIANT CPU_US RPS QUEUE_OVERFLOWED(yes|no)"
 # The scorer's log says when the agent's export queue overflowed (it then drops telemetry, so that
@@ -39,13 +41,13 @@ run() {
   env MLWS_MODEL_URI="$MODEL" MLWS_PORT="$scorer_port" MLWS_DATA_COLLECTION_ENABLED=$collect \
     APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:$capture_port/;LiveEndpoint=http://127.0.0.1:$capture_port/" \
     APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE=$sampling \
-    java -Xmx256m "${agent[@]}" "$@" -jar "$JAR" > "$WORK/scorer-$variant.log" 2>&1 &
+    java "${IMAGE_JVM[@]}" -Xmx256m "${agent[@]}" "$@" -jar "$JAR" > "$WORK/scorer-$variant.log" 2>&1 &
   local scorer=$!; PIDS+=("$scorer")
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$scorer_port/ready" > /dev/null 2>&1 && break
     sleep 0.5
   done
-  wrk -t1 -c"$CONNECTIONS" -d5s -s bench/wrk/score.lua "http://127.0.0.1:$scorer_port" > /dev/null
+  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/wrk/score.lua "http://127.0.0.1:$scorer_port" > /dev/null
   local before result ticks requests
   before=$(awk '{print $14 + $15}' "/proc/$scorer/stat")
   result=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/wrk/score.lua "http://127.0.0.1:$scorer_port")
@@ -65,7 +67,7 @@ done > "$WORK/runs.txt"
 
 mkdir -p "$OUT"
 {
-  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; iris, wrk -c$CONNECTIONS, ${DURATION} s per run, median of $ROUNDS interleaved rounds."
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; iris, wrk -c$CONNECTIONS, ${DURATION} s per run after ${WARMUP} s, median of $ROUNDS interleaved rounds."
   echo
   echo "| variant | scorer CPU µs/request (median) | over telemetry off | each round | requests/s (median) | agent's export queue overflowed (items dropped) in rounds |"
   echo "| --- | --- | --- | --- | --- | --- |"

@@ -34,7 +34,7 @@ public final class CallerCheck extends Handler.Wrapper {
     this.refusal = refusalBody(gate.requirement());
   }
 
-  static byte[] refusalBody(String requirement) {
+  private static byte[] refusalBody(String requirement) {
     return ("{\"error\":\"" + requirement + "\",\"code\":\"Unauthorized\"}")
         .getBytes(StandardCharsets.UTF_8);
   }
