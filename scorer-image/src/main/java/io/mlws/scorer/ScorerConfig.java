@@ -1,6 +1,7 @@
 package io.mlws.scorer;
 
 import io.mlws.scorer.auth.EntraIdCallers;
+import io.mlws.scorer.environment.EnvironmentValue;
 import io.mlws.scorer.model.DownloadCredential;
 import io.mlws.scorer.model.DownloadLimits;
 import io.mlws.scorer.model.ModelKindDecision;
@@ -149,8 +150,7 @@ public record ScorerConfig(
   }
 
   private static String value(Map<String, String> env, String name) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? null : value.trim();
+    return EnvironmentValue.of(env, name);
   }
 
   private static String orDefault(Map<String, String> env, String name, String fallback) {

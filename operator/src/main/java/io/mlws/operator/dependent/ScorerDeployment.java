@@ -355,7 +355,7 @@ public class ScorerDeployment extends ScorerObject<Deployment> {
   }
 
   /** spec.auth.entraId as the scorer reads it; an empty list is left unset (no restriction). */
-  static List<EnvVar> tokenVariables(ResolvedSpec.TokenCallers tokens) {
+  private static List<EnvVar> tokenVariables(ResolvedSpec.TokenCallers tokens) {
     List<EnvVar> env = new ArrayList<>();
     env.add(literal("MLWS_TOKEN_TENANT_ID", tokens.tenantId()));
     env.add(literal("MLWS_TOKEN_AUDIENCE", tokens.audience()));

@@ -1,5 +1,6 @@
 package io.mlws.scorer.auth;
 
+import io.mlws.scorer.environment.EnvironmentValue;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -80,7 +81,6 @@ public record EntraIdCallers(
   }
 
   private static String value(Map<String, String> env, String name) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? null : value.trim();
+    return EnvironmentValue.of(env, name);
   }
 }

@@ -1,5 +1,6 @@
 package io.mlws.scorer.storage;
 
+import io.mlws.scorer.environment.EnvironmentValue;
 import io.mlws.scorer.model.entra.WorkloadIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,8 +74,7 @@ public record StorageDestination(
   }
 
   private static String value(Map<String, String> env, String name) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? null : value.trim();
+    return EnvironmentValue.of(env, name);
   }
 
   private static long number(
