@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +175,7 @@ final class DataFrameRows {
   /** The request's fields other than its table: the same in every row. */
   private static ObjectNode others(JsonNode json, String... table) {
     ObjectNode constants = NODES.objectNode();
-    List<String> skip = new ArrayList<>(List.of(table));
+    List<String> skip = List.of(table);
     for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       if (!skip.contains(field.getKey())) {
