@@ -139,7 +139,7 @@ node_up() { # bin
   wait_for containerd 60 "$bin/ctr" --address "$state/containerd/containerd.sock" version
   import_pause_image "$bin"
   local kubelet_port healthz_port proxy_healthz proxy_metrics
-  kubelet_port=$(free_port); healthz_port=$(free_port); proxy_healthz=$(free_port); proxy_metrics=$(free_port)
+  read -r kubelet_port healthz_port proxy_healthz proxy_metrics < <(free_ports 4)
   kubelet_config "$kubelet_port" "$healthz_port"
   kube_proxy_config "$proxy_healthz" "$proxy_metrics"
   start kubelet "$bin/kubelet" --config "$state/kubelet/config.yaml" --kubeconfig "$state/node.kubeconfig" \

@@ -3,6 +3,7 @@ package io.mlws.operator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -35,6 +36,8 @@ import io.mlws.operator.dependent.ScorerObject;
 import io.mlws.operator.dependent.ScorerPlan;
 import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.dependent.SeveralReplicasPossible;
+import io.mlws.operator.dependent.VersionDeployments;
+import io.mlws.operator.dependent.VersionServices;
 import io.mlws.operator.rollout.PodFailures;
 import io.mlws.operator.rollout.ScorerImageUpdates;
 import io.mlws.operator.settings.SettingsConfirmation;
@@ -52,7 +55,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Keeps the scorer objects of each MLWebService as its spec says, and reports how they are.
@@ -89,6 +94,8 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   private final ScorerAutoscaler autoscaler = new ScorerAutoscaler();
   private final ScorerDisruptionBudget budget = new ScorerDisruptionBudget();
   private final ScorerNetworkPolicy networkPolicy = new ScorerNetworkPolicy();
+  private final VersionDeployments versionDeployments = new VersionDeployments();
+  private final VersionServices versionServices = new VersionServices();
   private final SettingsConfirmation settings;
   private final ScoringKeysSecret keys = new ScoringKeysSecret();
   private final Workflow<MLWebService> workflow;
@@ -107,9 +114,13 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     this.imageUpdates = new ScorerImageUpdates(config.scorerImage(), config.imageUpdatesAtOnce());
     this.workflow =
         new WorkflowBuilder<MLWebService>()
-            .addDependentResource(configMap)
+            // The versions' Services first: the settings file lists their cluster IPs.
+            .addDependentResource(versionServices)
+            .addDependentResourceAndConfigure(configMap)
+            .dependsOn(versionServices)
             .addDependentResource(deployment)
             .addDependentResource(service)
+            .addDependentResource(versionDeployments)
             .addDependentResourceAndConfigure(autoscaler)
             .withReconcilePrecondition(new AutoscalingRequested())
             .addDependentResourceAndConfigure(budget)
@@ -142,7 +153,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
         // Before the Deployment: pods mount the Secret and would wait for it.
         keys.ensure(context.getClient(), mlws);
       }
-      ReplicasHandover.beforeApply(plan, context);
+      ReplicasHandover.beforeApply(plan, deployment.getSecondaryResource(mlws, context), context);
       applied = workflow.reconcile(mlws, context);
       blocker = refused(applied).or(() -> podsFailing(mlws, context));
       announce(mlws, image);
@@ -162,7 +173,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     return imageUpdates.choose(
         mlws.getMetadata().getNamespace() + "/" + mlws.getMetadata().getName(),
         Optional.ofNullable(mlws.getSpec()).map(spec -> spec.getImage()),
-        context.getSecondaryResource(Deployment.class),
+        deployment.getSecondaryResource(mlws, context),
         () -> deployment.eventSource().map(cache -> cache.list().toList()).orElse(List.of()),
         clock.instant());
   }
@@ -248,9 +259,30 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
       MLWebService mlws, ScorerImageUpdates.Choice image, Context<MLWebService> context) {
     ResolvedSpec spec = ResolvedSpec.of(mlws, config).withImage(image.image());
     TelemetryPlan telemetry = TelemetryPlan.of(spec, context.getSecondaryResource(Secret.class));
-    ScorerPlan plan = new ScorerPlan(spec, telemetry, config);
+    ScorerPlan plan =
+        new ScorerPlan(spec, telemetry, config, () -> versionAddresses(mlws, context));
     plan.shareWith(context);
     return plan;
+  }
+
+  /**
+   * The cluster IPs of the versions' Services the cache has, by version name: read when the
+   * settings file is built, after the Services are applied (a Service the operator has just created
+   * is in the cache at once).
+   */
+  private Map<String, String> versionAddresses(MLWebService mlws, Context<MLWebService> context) {
+    Map<String, String> addresses = new TreeMap<>();
+    for (Service live : versionServices.getSecondaryResources(mlws, context).values()) {
+      String version = live.getMetadata().getLabels().get(ScorerNames.VERSION_LABEL);
+      String clusterIp = live.getSpec() == null ? null : live.getSpec().getClusterIP();
+      if (version != null
+          && clusterIp != null
+          && !clusterIp.isBlank()
+          && !"None".equals(clusterIp)) {
+        addresses.put(version, clusterIp);
+      }
+    }
+    return addresses;
   }
 
   private Optional<Blocker> invalidSpec(MLWebService mlws) {
@@ -275,16 +307,20 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
 
   private Optional<Blocker> objectInTheWay(
       MLWebService mlws, ScorerPlan plan, Context<MLWebService> context) {
-    List<ScorerObject<?>> wanted = new ArrayList<>(List.of(configMap, deployment, service));
+    List<ScorerObject<?>> dependents = new ArrayList<>(List.of(configMap, deployment, service));
     if (plan.spec().autoscaling().isPresent()) {
-      wanted.add(autoscaler);
+      dependents.add(autoscaler);
     }
     if (plan.spec().maxReplicas() >= 2) {
-      wanted.add(budget);
+      dependents.add(budget);
     }
     if (plan.spec().callers().networkPolicyFrom().isPresent()) {
-      wanted.add(networkPolicy);
+      dependents.add(networkPolicy);
     }
+    List<ForeignObjects.Wanted> wanted = new ArrayList<>();
+    dependents.forEach(dependent -> wanted.add(dependent.wanted(mlws, context)));
+    wanted.addAll(versionDeployments.wanted(mlws, plan, context));
+    wanted.addAll(versionServices.wanted(mlws, plan, context));
     return ForeignObjects.inTheWay(mlws, wanted, context)
         .map(message -> new Blocker(Blocker.OBJECT_IN_THE_WAY, message));
   }
@@ -306,7 +342,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
    * scorer's own reason (its termination message), while the pods it replaces keep serving.
    */
   private Optional<Blocker> podsFailing(MLWebService mlws, Context<MLWebService> context) {
-    Optional<Deployment> live = context.getSecondaryResource(Deployment.class);
+    Optional<Deployment> live = deployment.getSecondaryResource(mlws, context);
     if (!ObservedStatus.rollingOut(live) || !PodFailures.quietSince(live, clock.instant())) {
       return Optional.empty();
     }
@@ -332,7 +368,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
       ScorerPlan plan,
       Optional<Blocker> blocker,
       Context<MLWebService> context) {
-    Optional<Deployment> live = context.getSecondaryResource(Deployment.class);
+    Optional<Deployment> live = deployment.getSecondaryResource(mlws, context);
     Optional<SettingsReport> applying =
         settings.check(mlws, context.getSecondaryResource(ConfigMap.class), context.getClient());
     MLWebServiceStatus status =

@@ -7,14 +7,17 @@ import io.mlws.api.v1alpha1.DataCollectionStorage;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelSpec;
+import io.mlws.api.v1alpha1.ModelVersionSpec;
 import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.api.v1alpha1.StorageCredential;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.spec.ResolvedSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -33,7 +36,8 @@ public final class SpecValidation {
           SpecValidation::autoscalingBounds,
           SpecValidation::connectionStringSecret,
           SpecValidation::percentages,
-          SpecValidation::collectStorage);
+          SpecValidation::collectStorage,
+          SpecValidation::versions);
 
   private static final Pattern DNS_1035_LABEL = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
 
@@ -72,6 +76,50 @@ public final class SpecValidation {
               + spec.getModel().getUri());
     }
     return Optional.empty();
+  }
+
+  /** What the CRD's rules say of spec.versions, again: an older CRD may lack them. */
+  static Optional<String> versions(MLWebServiceSpec spec, OperatorConfig config) {
+    List<ModelVersionSpec> versions = spec.getVersions();
+    if (versions == null) {
+      return Optional.empty();
+    }
+    if (versions.size() > SpecDefaults.MAX_VERSIONS) {
+      return Optional.of("spec.versions has at most " + SpecDefaults.MAX_VERSIONS + " entries");
+    }
+    Set<String> names = new HashSet<>();
+    int weights = 0;
+    for (ModelVersionSpec version : versions) {
+      String name = version.getName();
+      if (name == null
+          || name.length() > SpecDefaults.VERSION_NAME_LENGTH
+          || !DNS_1035_LABEL.matcher(name).matches()
+          || name.equals(SpecDefaults.DEFAULT_VERSION_NAME)
+          || !names.add(name)) {
+        return Optional.of(
+            "spec.versions[].name must be a unique DNS-1035 label of at most "
+                + SpecDefaults.VERSION_NAME_LENGTH
+                + " characters other than '"
+                + SpecDefaults.DEFAULT_VERSION_NAME
+                + "', got "
+                + name);
+      }
+      if (version.getModel() == null
+          || version.getModel().getUri() == null
+          || !URI.matcher(version.getModel().getUri()).matches()) {
+        return Optional.of(
+            "spec.versions[" + name + "].model.uri is required, in the form spec.model.uri has");
+      }
+      int weight = java.util.Objects.requireNonNullElse(version.getWeight(), -1);
+      if (weight < 0 || weight > 100) {
+        return Optional.of("spec.versions[" + name + "].weight must be from 0 to 100");
+      }
+      weights += weight;
+    }
+    return weights > 100
+        ? Optional.of(
+            "the weights of spec.versions must not add up to more than 100, got " + weights)
+        : Optional.empty();
   }
 
   static final long MIN_COLLECT_BUFFER_BYTES =

@@ -17,6 +17,8 @@ import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.dependent.ScorerDisruptionBudget;
 import io.mlws.operator.dependent.ScorerNetworkPolicy;
 import io.mlws.operator.dependent.ScorerService;
+import io.mlws.operator.dependent.VersionDeployments;
+import io.mlws.operator.dependent.VersionServices;
 import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.telemetry.KeyNamesOnlySecretStore;
 import io.mlws.operator.telemetry.TelemetryPlan;
@@ -68,6 +70,23 @@ class DesiredStateTest {
             .doesNotContainKey(kind);
       }
     }
+    // The versions' objects: deployment-VERSION.yaml and service-VERSION.yaml, exactly these.
+    try (Stream<Path> files = Files.list(dir)) {
+      Map<String, Path> expectedVersionObjects =
+          files
+              .map(file -> file.getFileName().toString())
+              .filter(file -> file.matches("(deployment|service)-.+\\.yaml"))
+              .collect(
+                  Collectors.toMap(file -> file.replace(".yaml", ""), file -> dir.resolve(file)));
+      assertThat(actual.keySet().stream().filter(kind -> kind.contains("-")))
+          .as("%s: the versions' objects", dir.getFileName())
+          .containsExactlyInAnyOrderElementsOf(expectedVersionObjects.keySet());
+      for (Map.Entry<String, Path> expected : expectedVersionObjects.entrySet()) {
+        assertThat(tree(actual.get(expected.getKey())))
+            .as("%s/%s", dir.getFileName(), expected.getKey())
+            .isEqualTo(YAML.readTree(expected.getValue().toFile()));
+      }
+    }
   }
 
   static Map<String, HasMetadata> desiredObjects(Path dir) throws IOException {
@@ -77,9 +96,18 @@ class DesiredStateTest {
     ResolvedSpec spec = ResolvedSpec.of(mlws, CONFIG);
     TelemetryPlan telemetry = TelemetryPlan.of(spec, secret(dir));
     Map<String, HasMetadata> objects = new LinkedHashMap<>();
-    objects.put("configmap", ScorerConfigMap.desired(spec));
+    objects.put("configmap", ScorerConfigMap.desired(spec, versionAddresses(spec)));
     objects.put("deployment", ScorerDeployment.desired(spec, telemetry, CONFIG));
-    objects.put("service", ScorerService.desired(spec.name(), spec.namespace()));
+    objects.put(
+        "service",
+        ScorerService.desired(spec.name(), spec.namespace(), ScorerService.selector(spec)));
+    for (ResolvedSpec.Version version : spec.versions()) {
+      objects.put(
+          "deployment-" + version.name(),
+          VersionDeployments.desired(spec, version, telemetry, CONFIG));
+    }
+    VersionServices.desired(spec)
+        .forEach((version, service) -> objects.put("service-" + version, service));
     if (spec.autoscaling().isPresent()) {
       objects.put("hpa", ScorerAutoscaler.desired(spec));
     }
@@ -88,12 +116,20 @@ class DesiredStateTest {
     }
     spec.callers()
         .networkPolicyFrom()
-        .ifPresent(
-            from ->
-                objects.put(
-                    "networkpolicy",
-                    ScorerNetworkPolicy.desired(spec.name(), spec.namespace(), from)));
+        .ifPresent(from -> objects.put("networkpolicy", ScorerNetworkPolicy.desired(spec)));
     return objects;
+  }
+
+  /** Cluster IPs for the versions' Services, as the operator's cache would have them. */
+  static Map<String, String> versionAddresses(ResolvedSpec spec) {
+    Map<String, String> addresses = new LinkedHashMap<>();
+    if (!spec.versions().isEmpty()) {
+      addresses.put("default", "10.96.1.1");
+      for (int i = 0; i < spec.versions().size(); i++) {
+        addresses.put(spec.versions().get(i).name(), "10.96.1." + (i + 2));
+      }
+    }
+    return addresses;
   }
 
   private static Optional<Secret> secret(Path dir) throws IOException {

@@ -158,6 +158,27 @@ class RbacIT {
     harness.mergePatch("rbac", "{\"spec\":{\"networkPolicy\":null}}");
     await().atMost(Duration.ofSeconds(30)).until(() -> networkPolicy(harness) == null);
 
+    // A version of spec.versions: its Deployment and Service created, then deleted with it.
+    harness.mergePatch(
+        "rbac",
+        "{\"spec\":{\"versions\":[{\"name\":\"next\",\"weight\":10,"
+            + "\"model\":{\"uri\":\"file:///opt/mlws/models/iris.onnx\"}}]}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness.deployment("rbac-next") != null
+                    && harness.client.services().inNamespace(harness.ns).withName("rbac-next").get()
+                        != null);
+    harness.mergePatch("rbac", "{\"spec\":{\"versions\":null}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness.deployment("rbac-next") == null
+                    && harness.client.services().inNamespace(harness.ns).withName("rbac-next").get()
+                        == null);
+
     harness.mergePatch("rbac", "{\"spec\":{\"dataCollection\":{\"enabled\":true}}}");
     await()
         .atMost(Duration.ofSeconds(30))

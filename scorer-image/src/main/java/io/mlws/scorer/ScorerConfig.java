@@ -49,7 +49,8 @@ public record ScorerConfig(
     Optional<Double> requestSamplingPercentage,
     Optional<Path> keysDir,
     Optional<EntraIdCallers> entraIdCallers,
-    Optional<StorageDestination> collectStorage) {
+    Optional<StorageDestination> collectStorage,
+    Optional<String> versionName) {
 
   public ScorerConfig {
     if (keysDir.isPresent() && entraIdCallers.isPresent()) {
@@ -128,7 +129,9 @@ public record ScorerConfig(
             : Optional.of(percentage(env, "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE", 100.0)),
         Optional.ofNullable(value(env, "MLWS_KEYS_DIR")).map(Path::of),
         EntraIdCallers.fromEnvironment(env),
-        StorageDestination.fromEnvironment(env));
+        StorageDestination.fromEnvironment(env),
+        // Set by the operator on the pods of spec.versions; spec.model's pods serve "default".
+        Optional.ofNullable(value(env, "MLWS_VERSION_NAME")));
   }
 
   private static DownloadCredential modelCredential(Map<String, String> env) {

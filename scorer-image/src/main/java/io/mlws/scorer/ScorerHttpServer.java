@@ -13,6 +13,8 @@ import io.mlws.scorer.http.JsonErrors;
 import io.mlws.scorer.http.ScorerHandler;
 import io.mlws.scorer.metrics.RequestMetrics;
 import io.mlws.scorer.metrics.ScorerMetrics;
+import io.mlws.scorer.routing.VersionRouter;
+import io.mlws.scorer.routing.VersionRoutes;
 import io.mlws.scorer.settings.RuntimeSettings;
 import java.time.Duration;
 import java.util.Optional;
@@ -52,6 +54,7 @@ public final class ScorerHttpServer {
       throws Exception {
     return start(
         config,
+        () -> settings.get().routes(),
         new ScorerHandler(
             model,
             settings,
@@ -68,8 +71,17 @@ public final class ScorerHttpServer {
     return new HttpConnectionFactory(http);
   }
 
-  /** The server around any handler: the scorer's, or a test's. */
+  /** The server around any handler: the scorer's, or a test's; no other model version. */
   public static Server start(ScorerConfig config, Handler handler) throws Exception {
+    return start(config, () -> VersionRoutes.none(config.versionName()), handler);
+  }
+
+  /**
+   * The server around a handler, sharing scoring calls with the other model versions {@code routes}
+   * lists.
+   */
+  public static Server start(ScorerConfig config, Supplier<VersionRoutes> routes, Handler handler)
+      throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("scorer");
     Server server = new Server(threads);
@@ -82,7 +94,11 @@ public final class ScorerHttpServer {
     // The body first, then a slot: a slow body never holds one.
     InFlight inFlight = new InFlight(limited(handler, config.limits()));
     ScorerMetrics.inFlightGauge(inFlight::count);
-    Handler scoring = new BodyFirst(new BusyAnswer(inFlight), config.maxRequestBytes());
+    // The body first, then the version: a call sent on to another version takes no slot here.
+    Handler scoring =
+        new BodyFirst(
+            new VersionRouter(new BusyAnswer(inFlight), routes, routingTimeout(config)),
+            config.maxRequestBytes());
     ConnectionDrain drain =
         new ConnectionDrain(
             callerGate(config)
@@ -107,6 +123,14 @@ public final class ScorerHttpServer {
   }
 
   static final long CLOSE_WINDOW_MILLIS = 2_000;
+
+  /**
+   * How long another version's pod may take over a call sent on to it: what its own scorer may take
+   * (queue wait and scoring timeout), and a margin for the hop.
+   */
+  static Duration routingTimeout(ScorerConfig config) {
+    return config.scoringTimeout().plus(config.limits().queueWait()).plus(Duration.ofSeconds(5));
+  }
 
   /** How often the keys' files are read again: a regenerated key is in force within a second. */
   static final long KEYS_READ_MILLIS = 1_000;

@@ -1,6 +1,7 @@
 package io.mlws.scorer;
 
 import io.mlws.scorer.collect.DataCollector;
+import io.mlws.scorer.metrics.ScorerMetrics;
 import io.mlws.scorer.model.ModelFetcher;
 import io.mlws.scorer.model.OnnxModel;
 import io.mlws.scorer.model.UnservableModel;
@@ -43,6 +44,7 @@ public final class ScorerMain {
     }
     IngestionCheck.startInBackground(System.getenv(), config.podName());
     RuntimeSettings base = RuntimeSettings.fromConfig(config);
+    ScorerMetrics.version(base.routes().own());
     Supplier<RuntimeSettings> settings = () -> base;
     Supplier<AppliedSettings> applied = () -> AppliedSettings.NONE;
     if (config.settingsFile().isPresent()) {

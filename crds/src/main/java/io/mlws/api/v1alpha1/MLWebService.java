@@ -53,6 +53,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     message =
         "metadata.name must be at most 63 characters: it names the scorer Service and is a label"
             + " value")
+@ValidationRule(
+    value =
+        "!has(self.spec) || !has(self.spec.versions) || self.spec.versions.all(v,"
+            + " size(self.metadata.name) + size(v.name) < 63)",
+    message =
+        "metadata.name and a spec.versions[].name, joined by '-', must be at most 63 characters:"
+            + " they name the version's Service")
 public class MLWebService extends CustomResource<MLWebServiceSpec, MLWebServiceStatus>
     implements Namespaced {
   public static final String GROUP = "mlws.io";

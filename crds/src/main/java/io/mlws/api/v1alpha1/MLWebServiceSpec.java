@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** What the user asks for: the model, how many pods serve it, and which telemetry they send. */
 @JsonClassDescription(
@@ -13,6 +14,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "!(has(self.replicas) && has(self.autoscaling))",
     message = "set either spec.replicas or spec.autoscaling, not both")
+@ValidationRule(
+    value = "!has(self.versions) || self.versions.map(v, v.weight).sum() <= 100",
+    message =
+        "the weights of spec.versions must not add up to more than 100: spec.model's version"
+            + " answers the rest")
 public class MLWebServiceSpec {
   @Required
   @JsonPropertyDescription("The model to serve.")
@@ -72,6 +78,17 @@ public class MLWebServiceSpec {
           + " cluster runs a NetworkPolicy engine (on AKS: Azure Network Policy Manager, Calico or"
           + " Cilium).")
   private NetworkPolicySpec networkPolicy;
+
+  @Size(max = SpecDefaults.MAX_VERSIONS)
+  @JsonPropertyDescription(
+      "More model versions behind the same URL, keys and NetworkPolicy, each in pods of its own"
+          + " and answering its weight in percent of the calls; spec.model's version, named"
+          + " '"
+          + SpecDefaults.DEFAULT_VERSION_NAME
+          + "', answers the rest. The scorer pods route each call themselves, so weights hold at"
+          + " any replica count without a mesh. The header azureml-model-deployment: NAME pins a"
+          + " call to a version.")
+  private List<ModelVersionSpec> versions;
 
   @JsonPropertyDescription(
       "How each scorer pod takes requests: the scoring timeout, concurrency, queue wait, and the"
@@ -162,6 +179,14 @@ public class MLWebServiceSpec {
 
   public void setDataCollection(DataCollectionSpec dataCollection) {
     this.dataCollection = dataCollection;
+  }
+
+  public List<ModelVersionSpec> getVersions() {
+    return versions;
+  }
+
+  public void setVersions(List<ModelVersionSpec> versions) {
+    this.versions = versions;
   }
 
   public ScoringSpec getScoring() {

@@ -10,6 +10,14 @@ public final class SpecDefaults {
   public static final String TARGET_CPU_UTILIZATION_PERCENTAGE = "70";
   public static final String MODEL_FORMAT = "ONNX";
   public static final String MODEL_VERSION = "1";
+
+  /** The name spec.model's version has among spec.versions: in headers, telemetry and status. */
+  public static final String DEFAULT_VERSION_NAME = "default";
+
+  /** spec.versions' most entries: with spec.model, six versions, as Azure ML v1's AksEndpoint. */
+  public static final int MAX_VERSIONS = 5;
+
+  public static final int VERSION_NAME_LENGTH = 20;
   public static final String MODEL_CREDENTIAL_TYPE = "AuthorizationHeader";
   public static final String SECRET_KEY = "connection-string";
   public static final String APP_INSIGHTS_ENABLED = "false";

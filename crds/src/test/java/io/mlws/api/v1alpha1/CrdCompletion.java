@@ -54,6 +54,7 @@ final class CrdCompletion {
           "spec.pod.tolerations", ListType.of("atomic"),
           "spec.pod.topologySpreadConstraints",
               ListType.of("map", "topologyKey", "whenUnsatisfiable"),
+          "spec.versions", ListType.of("map", "name"),
           "status.conditions", ListType.of("map", "type"));
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -21,18 +21,17 @@ public final class ForeignObjects {
    * operator's cache are ours already; only those missing from it are looked up on the server.
    */
   public static Optional<String> inTheWay(
-      MLWebService mlws, List<ScorerObject<?>> wanted, Context<MLWebService> context) {
-    for (ScorerObject<?> dependent : wanted) {
-      if (dependent.getSecondaryResource(mlws, context).isPresent()) {
+      MLWebService mlws, List<Wanted> wanted, Context<MLWebService> context) {
+    for (Wanted object : wanted) {
+      if (object.cached()) {
         continue;
       }
-      String name = dependent.objectName(mlws.getMetadata().getName());
       HasMetadata existing =
           context
               .getClient()
-              .resources(dependent.resourceType())
+              .resources(object.type())
               .inNamespace(mlws.getMetadata().getNamespace())
-              .withName(name)
+              .withName(object.name())
               .get();
       if (existing != null && !ownedBy(existing, mlws)) {
         return Optional.of(describe(existing, mlws));
@@ -40,6 +39,9 @@ public final class ForeignObjects {
     }
     return Optional.empty();
   }
+
+  /** An object the operator would apply: its kind, its name, and whether its cache has it. */
+  public record Wanted(Class<? extends HasMetadata> type, String name, boolean cached) {}
 
   static boolean ownedBy(HasMetadata object, MLWebService mlws) {
     return object.getMetadata().getOwnerReferences().stream()

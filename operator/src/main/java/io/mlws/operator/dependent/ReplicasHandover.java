@@ -22,11 +22,11 @@ public final class ReplicasHandover {
 
   private ReplicasHandover() {}
 
-  public static void beforeApply(ScorerPlan plan, Context<MLWebService> context) {
+  public static void beforeApply(
+      ScorerPlan plan, Optional<Deployment> live, Context<MLWebService> context) {
     if (plan.spec().autoscaling().isEmpty()) {
       return;
     }
-    Optional<Deployment> live = context.getSecondaryResource(Deployment.class);
     String operatorManager = context.getControllerConfiguration().fieldManager();
     if (live.isEmpty()
         || live.get().getSpec().getReplicas() == null

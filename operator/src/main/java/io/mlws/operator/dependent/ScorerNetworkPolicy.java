@@ -4,9 +4,12 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.spec.ScorerNames;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,18 +29,30 @@ public class ScorerNetworkPolicy extends ScorerObject<NetworkPolicy> {
 
   @Override
   protected NetworkPolicy desired(ScorerPlan plan) {
-    return desired(
-        plan.spec().name(),
-        plan.spec().namespace(),
-        plan.spec().callers().networkPolicyFrom().orElseThrow());
+    return desired(plan.spec());
   }
 
-  public static NetworkPolicy desired(String name, String namespace, List<NetworkPolicyPeer> from) {
+  /**
+   * While there are spec.versions, the policy covers every version's pods and admits calls from
+   * them too: a pod sends the calls it routes to another version's pods.
+   */
+  public static NetworkPolicy desired(ResolvedSpec spec) {
+    String name = spec.name();
+    List<NetworkPolicyPeer> from =
+        new ArrayList<>(spec.callers().networkPolicyFrom().orElseThrow());
+    if (!spec.versions().isEmpty()) {
+      from.add(
+          new NetworkPolicyPeerBuilder()
+              .withNewPodSelector()
+              .withMatchLabels(ScorerNames.endpointSelector(name))
+              .endPodSelector()
+              .build());
+    }
     return new NetworkPolicyBuilder()
-        .withMetadata(ScorerNames.metadata(name, name, namespace))
+        .withMetadata(ScorerNames.metadata(name, name, spec.namespace()))
         .withNewSpec()
         .withNewPodSelector()
-        .withMatchLabels(ScorerNames.selector(name))
+        .withMatchLabels(ScorerService.selector(spec))
         .endPodSelector()
         .withPolicyTypes("Ingress")
         .addNewIngress()

@@ -30,6 +30,14 @@ public abstract class ScorerObject<R extends HasMetadata>
   /** The name this object has for the plan's MLWebService. */
   public abstract String objectName(String mlwebserviceName);
 
+  /** This object, for the check that it is not someone else's. */
+  public ForeignObjects.Wanted wanted(MLWebService mlws, Context<MLWebService> context) {
+    return new ForeignObjects.Wanted(
+        resourceType(),
+        objectName(mlws.getMetadata().getName()),
+        getSecondaryResource(mlws, context).isPresent());
+  }
+
   @Override
   protected final R desired(MLWebService mlws, Context<MLWebService> context) {
     return desired(ScorerPlan.of(context));
@@ -56,7 +64,7 @@ public abstract class ScorerObject<R extends HasMetadata>
       EventSourceContext<MLWebService> context) {
     return super.informerConfigurationBuilder(context)
         .withNamespacesInheritedFromController()
-        .withLabelSelector(ScorerNames.MANAGED_SELECTOR)
+        .withLabelSelector(ScorerNames.SERVICE_OBJECTS_SELECTOR)
         .withItemStore(
             new OwnFieldsOnlyStore<>(context.getControllerConfiguration().fieldManager()));
   }

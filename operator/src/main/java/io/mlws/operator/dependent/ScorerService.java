@@ -3,7 +3,9 @@ package io.mlws.operator.dependent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.spec.ScorerNames;
+import java.util.Map;
 
 /** The stable in-cluster address of the scorer pods: http://NAME.NAMESPACE.svc/score. */
 public class ScorerService extends ScorerObject<Service> {
@@ -19,22 +21,32 @@ public class ScorerService extends ScorerObject<Service> {
 
   @Override
   protected Service desired(ScorerPlan plan) {
-    return desired(plan.spec().name(), plan.spec().namespace());
+    return desired(plan.spec().name(), plan.spec().namespace(), selector(plan.spec()));
   }
 
-  public static Service desired(String name, String namespace) {
+  /**
+   * spec.model's pods, or while there are spec.versions every version's pods (each routes the calls
+   * it takes by the versions' weights).
+   */
+  public static Map<String, String> selector(ResolvedSpec spec) {
+    return spec.versions().isEmpty()
+        ? ScorerNames.selector(spec.name())
+        : ScorerNames.endpointSelector(spec.name());
+  }
+
+  public static Service desired(String name, String namespace, Map<String, String> selector) {
     return new ServiceBuilder()
         .withMetadata(ScorerNames.metadata(name, name, namespace))
         .withNewSpec()
         .withType("ClusterIP")
-        .withSelector(ScorerNames.selector(name))
+        .withSelector(selector)
         .addNewPort()
         .withName(ScorerNames.PORT_NAME)
         .withProtocol("TCP")
         // Plain HTTP/1.1: what Gateway API implementations, Istio and ingress controllers read
         // to route to the pods without guessing (no TLS or HTTP/2 at the pod).
         .withAppProtocol("http")
-        .withPort(80)
+        .withPort(ScorerNames.SERVICE_PORT)
         .withTargetPort(new IntOrString(ScorerNames.PORT_NAME))
         .endPort()
         .endSpec()

@@ -41,7 +41,7 @@ public final class SettingsConfirmation {
       return Optional.of(SettingsReport.alreadyConfirmed(wanted));
     }
     String name = mlws.getMetadata().getName();
-    Map<String, String> selector = ScorerNames.selector(name);
+    Map<String, String> selector = ScorerNames.endpointSelector(name);
     return Optional.of(
         SettingsReport.asked(
             wanted,

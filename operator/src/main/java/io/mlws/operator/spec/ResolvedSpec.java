@@ -17,11 +17,13 @@ import io.mlws.api.v1alpha1.MLWebServiceSpec;
 import io.mlws.api.v1alpha1.ModelCredential;
 import io.mlws.api.v1alpha1.ModelCredentialType;
 import io.mlws.api.v1alpha1.ModelSpec;
+import io.mlws.api.v1alpha1.ModelVersionSpec;
 import io.mlws.api.v1alpha1.NetworkPolicySpec;
 import io.mlws.api.v1alpha1.ProbeSettings;
 import io.mlws.api.v1alpha1.ProbesSpec;
 import io.mlws.api.v1alpha1.SamplingPercentage;
 import io.mlws.api.v1alpha1.ScorerPodSpec;
+import io.mlws.api.v1alpha1.ScorerResources;
 import io.mlws.api.v1alpha1.ScoringSpec;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
@@ -53,7 +55,15 @@ public record ResolvedSpec(
     String clusterDomain,
     Callers callers,
     Requests requests,
-    Probes probes) {
+    Probes probes,
+    List<Version> versions) {
+
+  /**
+   * One of spec.versions: a model served beside spec.model's in pods of its own, answering {@code
+   * weight} percent of the calls.
+   */
+  public record Version(
+      String name, int weight, Model model, int replicas, ResourceRequirements resources) {}
 
   /** spec.model: where the model is, how it is checked, named, fetched and downloaded. */
   public record Model(
@@ -161,7 +171,37 @@ public record ResolvedSpec(
         clusterDomain,
         callers,
         requests,
-        probes);
+        probes,
+        versions);
+  }
+
+  /**
+   * The spec of one version's pods: this one with the version's model, replica count and resources
+   * (a version is never autoscaled); the Deployment built from it is then renamed and relabelled
+   * for the version.
+   */
+  public ResolvedSpec forVersion(Version version) {
+    return new ResolvedSpec(
+        name,
+        namespace,
+        version.model(),
+        image,
+        Optional.of(version.replicas()),
+        Optional.empty(),
+        appInsights,
+        dataCollection,
+        version.resources(),
+        pod,
+        clusterDomain,
+        callers,
+        requests,
+        probes,
+        List.of());
+  }
+
+  /** The percentage of calls spec.model's version answers: what spec.versions leave. */
+  public int defaultWeight() {
+    return 100 - versions.stream().mapToInt(Version::weight).sum();
   }
 
   public static ResolvedSpec of(MLWebService mlws, OperatorConfig config) {
@@ -186,7 +226,7 @@ public record ResolvedSpec(
             config),
         dataCollection(
             Objects.requireNonNullElseGet(spec.getDataCollection(), DataCollectionSpec::new)),
-        resources(spec),
+        resources(spec.getResources()),
         Objects.requireNonNullElseGet(spec.getPod(), ScorerPodSpec::new),
         config.clusterDomain(),
         new Callers(
@@ -199,7 +239,20 @@ public record ResolvedSpec(
                 .map(NetworkPolicySpec::getFrom)
                 .map(List::copyOf)),
         requests(Objects.requireNonNullElseGet(spec.getScoring(), ScoringSpec::new)),
-        probes(Objects.requireNonNullElseGet(spec.getProbes(), ProbesSpec::new)));
+        probes(Objects.requireNonNullElseGet(spec.getProbes(), ProbesSpec::new)),
+        Objects.requireNonNullElse(spec.getVersions(), List.<ModelVersionSpec>of()).stream()
+            .map(version -> version(version, name))
+            .toList());
+  }
+
+  private static Version version(ModelVersionSpec version, String name) {
+    return new Version(
+        version.getName(),
+        Objects.requireNonNullElse(version.getWeight(), 0),
+        model(Objects.requireNonNullElseGet(version.getModel(), ModelSpec::new), name),
+        Objects.requireNonNullElse(
+            version.getReplicas(), SpecDefaults.integer(SpecDefaults.REPLICAS)),
+        resources(version.getResources()));
   }
 
   private static AuthMode authMode(MLWebServiceSpec spec) {
@@ -347,8 +400,8 @@ public record ResolvedSpec(
    * The default memory request is at least the heap ceiling the limit gives, so the scheduler
    * places a pod where its heap can grow.
    */
-  private static ResourceRequirements resources(MLWebServiceSpec spec) {
-    if (spec.getResources() == null) {
+  private static ResourceRequirements resources(ScorerResources resources) {
+    if (resources == null) {
       return new ResourceRequirementsBuilder()
           .withRequests(
               Map.of(
@@ -357,8 +410,7 @@ public record ResolvedSpec(
           .withLimits(Map.of("memory", new Quantity(SpecDefaults.MEMORY_LIMIT)))
           .build();
     }
-    Map<String, Quantity> limits =
-        Objects.requireNonNullElse(spec.getResources().getLimits(), Map.of());
+    Map<String, Quantity> limits = Objects.requireNonNullElse(resources.getLimits(), Map.of());
     Quantity memoryRequest = new Quantity(SpecDefaults.MEMORY_REQUEST);
     if (limits.containsKey("memory")) {
       Quantity heap = new Quantity(ScorerHeap.heapMiB(limits.get("memory")) + "Mi");
@@ -379,12 +431,12 @@ public record ResolvedSpec(
                   ? limit
                   : fallback);
         });
-    if (spec.getResources().getRequests() != null) {
-      requests.putAll(spec.getResources().getRequests());
+    if (resources.getRequests() != null) {
+      requests.putAll(resources.getRequests());
     }
     return new ResourceRequirementsBuilder()
         .withRequests(requests)
-        .withLimits(spec.getResources().getLimits())
+        .withLimits(resources.getLimits())
         .build();
   }
 }

@@ -17,6 +17,26 @@ public final class ScorerNames {
   /** What the dependents' informers select on: only objects this operator owns are cached. */
   public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
 
+  /** The version of spec.versions an object serves; spec.model's objects have none. */
+  public static final String VERSION_LABEL = "mlws.io/version";
+
+  /** The app name of spec.model's objects and pods. */
+  static final String APP = "mlws-scorer";
+
+  /**
+   * The app name of a version's objects and pods: not spec.model's, so that no selector of
+   * spec.model's pods (its Deployment's, its autoscaler's, its disruption budget's) counts them.
+   */
+  static final String VERSION_APP = "mlws-scorer-version";
+
+  /** What the one-per-service dependents' informers select on: not the versions' objects. */
+  public static final String SERVICE_OBJECTS_SELECTOR =
+      MANAGED_SELECTOR + ",app.kubernetes.io/name=" + APP;
+
+  /** What the versions' informers select on. */
+  public static final String VERSION_OBJECTS_SELECTOR =
+      MANAGED_SELECTOR + ",app.kubernetes.io/name=" + VERSION_APP;
+
   public static final String CONTAINER = "scorer";
   public static final String PORT_NAME = "http";
   public static final int CONTAINER_PORT = 8080;
@@ -25,6 +45,10 @@ public final class ScorerNames {
   public static final String PROBE_PORT_NAME = "probes";
 
   public static final int PROBE_PORT = 8081;
+
+  /** The port of the scorer Services, the service's and its versions'. */
+  public static final int SERVICE_PORT = 80;
+
   public static final String SETTINGS_FILE = "settings.json";
   public static final String SETTINGS_DIR = "/etc/mlws";
 
@@ -39,7 +63,7 @@ public final class ScorerNames {
 
   /** Labels that select the scorer pods; never change them, a Deployment selector is immutable. */
   public static Map<String, String> selector(String name) {
-    return Map.of("app.kubernetes.io/name", "mlws-scorer", "app.kubernetes.io/instance", name);
+    return Map.of("app.kubernetes.io/name", APP, "app.kubernetes.io/instance", name);
   }
 
   /** The same selector as a label selector string, for the scale subresource (status.selector). */
@@ -50,10 +74,49 @@ public final class ScorerNames {
             .collect(Collectors.joining(","));
   }
 
+  /**
+   * The Deployment and Service of one version of spec.versions, or of spec.model's: NAME-VERSION.
+   */
+  public static String versionObject(String name, String version) {
+    return name + "-" + version;
+  }
+
+  /** Labels that select the pods of one version of spec.versions. */
+  public static Map<String, String> versionSelector(String name, String version) {
+    return Map.of(
+        "app.kubernetes.io/name",
+        VERSION_APP,
+        "app.kubernetes.io/instance",
+        name,
+        VERSION_LABEL,
+        version);
+  }
+
+  /** The labels of a version's objects and pods. */
+  public static Map<String, String> versionLabels(String name, String version) {
+    Map<String, String> labels = new TreeMap<>(labels(name));
+    labels.putAll(versionSelector(name, version));
+    return labels;
+  }
+
+  /**
+   * Labels every scorer pod of a service has, spec.model's and its versions': what the Service
+   * selects while there are versions.
+   */
+  public static Map<String, String> endpointSelector(String name) {
+    return Map.of(
+        "app.kubernetes.io/instance",
+        name,
+        "app.kubernetes.io/component",
+        "scorer",
+        MANAGED_BY_LABEL,
+        MANAGED_BY);
+  }
+
   public static Map<String, String> labels(String name) {
     return Map.of(
         "app.kubernetes.io/name",
-        "mlws-scorer",
+        APP,
         "app.kubernetes.io/instance",
         name,
         "app.kubernetes.io/component",

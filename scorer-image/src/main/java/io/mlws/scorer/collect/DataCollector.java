@@ -120,6 +120,9 @@ public final class DataCollector {
     dimensions.put("Service Name", now.serviceName());
     dimensions.put("Workspace Name", now.namespace());
     dimensions.put("Models", now.models());
+    if (now.routes().active()) {
+      dimensions.put("Version", now.routes().own());
+    }
     dimensions.put("Input", PayloadShaping.truncate(input.toString(), now.maxPayloadChars()));
     dimensions.put(
         "Prediction", PayloadShaping.truncate(prediction.toString(), now.maxPayloadChars()));

@@ -29,6 +29,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * that its name, its request id and its data collection stay with it.
  */
 public final class BodyFirst extends Handler.Wrapper {
+  /**
+   * The request attribute set on a request whose body did not arrive whole (too large, late or
+   * broken): only the scorer's own handler may answer it, never another pod.
+   */
+  public static final String INCOMPLETE = "mlws.body.incomplete";
+
   /** How long a request may take to send its body, from its headers. */
   public static final long DEADLINE_MILLIS = 30_000;
 
@@ -49,6 +55,7 @@ public final class BodyFirst extends Handler.Wrapper {
     if (declared > maxBytes) {
       // Refused from its declared length alone: nothing of the body is read.
       closeAfterAnswer(response);
+      request.setAttribute(INCOMPLETE, true);
       return passOn(new Buffered(request, ByteBuffer.allocate(0), null), response, callback);
     }
     new Reading(request, response, callback).next();
@@ -128,6 +135,7 @@ public final class BodyFirst extends Handler.Wrapper {
       deadline.cancel();
       if (failure != null || body.size() > maxBytes) {
         closeAfterAnswer(response);
+        request.setAttribute(INCOMPLETE, true);
       }
       try (Scope scope = telemetry.makeCurrent()) {
         passOn(

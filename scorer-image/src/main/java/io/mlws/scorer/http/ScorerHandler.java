@@ -80,6 +80,9 @@ public final class ScorerHandler extends Handler.Abstract {
     String clientRequestId = request.getHeaders().get("x-ms-client-request-id");
     response.getHeaders().put("x-ms-request-id", requestId);
     RequestNaming.requestId(requestId);
+    if (settings.get().routes().active()) {
+      RequestNaming.version(settings.get().routes().own());
+    }
     if (clientRequestId != null && CLIENT_REQUEST_ID.matcher(clientRequestId).matches()) {
       response.getHeaders().put("x-ms-client-request-id", clientRequestId);
     } else {

@@ -9,7 +9,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Times every request on the scoring port, from arrival to the last byte of its answer, and counts
  * it by the route template the scorer's handler named (refusals before it, such as a full queue's
- * 503, count as route "none").
+ * 503, count as route "none"). A call sent on to another model version's pods is counted there, and
+ * here only as routed.
  */
 public final class RequestMetrics extends Handler.Wrapper {
   public RequestMetrics(Handler handler) {
@@ -24,6 +25,11 @@ public final class RequestMetrics extends Handler.Wrapper {
         () -> {
           if (recorded.compareAndSet(false, true)) {
             Object route = request.getAttribute(ScorerMetrics.ROUTE);
+            Object routedTo = request.getAttribute(ScorerMetrics.ROUTED_TO);
+            if (routedTo != null) {
+              ScorerMetrics.routed(routedTo.toString(), String.valueOf(response.getStatus()));
+              return;
+            }
             ScorerMetrics.request(
                 route == null ? "none" : route.toString(),
                 request.getMethod(),

@@ -22,6 +22,16 @@ public final class ScorerMetrics {
   /** The request attribute the scorer's handler names its route template in. */
   public static final String ROUTE = "mlws.route";
 
+  /** The request attribute naming the model version a call was sent to, on the pod that sent it. */
+  public static final String ROUTED_TO = "mlws.routed.to";
+
+  /** The model version this pod serves: the version label of what it answers. */
+  private static volatile String version = "default";
+
+  public static void version(String served) {
+    version = served;
+  }
+
   static final Duration[] BUCKETS = {
     Duration.ofMillis(1),
     Duration.ofMillis(2),
@@ -53,11 +63,39 @@ public final class ScorerMetrics {
 
   static void request(String route, String method, int status, long nanos) {
     Timer.builder("mlws.requests")
-        .description("HTTP requests to the scoring port, by route template, method and status")
-        .tags("route", route, "method", MethodLabel.of(method), "code", String.valueOf(status))
+        .description(
+            "HTTP requests this pod answered on the scoring port, by model version, route"
+                + " template, method and status")
+        .tags(
+            "version",
+            version,
+            "route",
+            route,
+            "method",
+            MethodLabel.of(method),
+            "code",
+            String.valueOf(status))
         .serviceLevelObjectives(BUCKETS)
         .register(registry())
         .record(Duration.ofNanos(nanos));
+  }
+
+  /** A call drawn for another version whose Service refused it: this pod answered it. */
+  public static void routedHere(String toVersion) {
+    routed(toVersion, "served_here");
+  }
+
+  /**
+   * A call this pod sent to another model version's pods, which answered it (and counted it as
+   * theirs): by the version, and the status it got, or "unreachable".
+   */
+  static void routed(String toVersion, String outcome) {
+    Counter.builder("mlws.routed.requests")
+        .description(
+            "Calls this pod sent on to another model version's pods, by version and status")
+        .tags("version", toVersion, "outcome", outcome)
+        .register(registry())
+        .increment();
   }
 
   /**

@@ -2,8 +2,10 @@ package io.mlws.scorer.settings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlws.scorer.ScorerConfig;
+import io.mlws.scorer.routing.VersionRoutes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,7 +21,30 @@ public record RuntimeSettings(
     boolean dataCollectionEnabled,
     double dataCollectionSamplingPercentage,
     int maxPayloadChars,
-    Set<String> redactFields) {
+    Set<String> redactFields,
+    VersionRoutes routes) {
+
+  /** Settings of a pod that knows of no other model version. */
+  public RuntimeSettings(
+      String modelName,
+      String modelVersion,
+      String serviceName,
+      String namespace,
+      boolean dataCollectionEnabled,
+      double dataCollectionSamplingPercentage,
+      int maxPayloadChars,
+      Set<String> redactFields) {
+    this(
+        modelName,
+        modelVersion,
+        serviceName,
+        namespace,
+        dataCollectionEnabled,
+        dataCollectionSamplingPercentage,
+        maxPayloadChars,
+        redactFields,
+        VersionRoutes.none(Optional.empty()));
+  }
 
   public static RuntimeSettings fromConfig(ScorerConfig config) {
     return new RuntimeSettings(
@@ -30,7 +55,8 @@ public record RuntimeSettings(
         config.dataCollectionEnabled(),
         config.dataCollectionSamplingPercentage(),
         config.maxPayloadChars(),
-        Set.copyOf(config.redactFields()));
+        Set.copyOf(config.redactFields()),
+        VersionRoutes.none(config.versionName()));
   }
 
   /**
@@ -58,15 +84,26 @@ public record RuntimeSettings(
       collection.get("redactFields").forEach(f -> fields.add(f.asText()));
       redact = Set.copyOf(fields);
     }
+    VersionRoutes routes =
+        file.has("routing")
+            ? VersionRoutes.fromSettings(file.get("routing"), base.routes().own())
+            : VersionRoutes.none(Optional.of(base.routes().own()));
+    // A version's pods share the file: their model's identity is in their version's route.
+    Optional<VersionRoutes.Route> own = routes.named(routes.own());
     return new RuntimeSettings(
-        model.path("name").asText(base.modelName()),
-        model.path("version").asText(base.modelVersion()),
+        own.map(VersionRoutes.Route::modelName)
+            .filter(name -> !name.isEmpty())
+            .orElse(model.path("name").asText(base.modelName())),
+        own.map(VersionRoutes.Route::modelVersion)
+            .filter(version -> !version.isEmpty())
+            .orElse(model.path("version").asText(base.modelVersion())),
         service.path("name").asText(base.serviceName()),
         service.path("namespace").asText(base.namespace()),
         collection.path("enabled").asBoolean(base.dataCollectionEnabled()),
         sampling,
         maxChars,
-        redact);
+        redact,
+        routes);
   }
 
   /** The Models dimension, as Azure ML writes it: name:version. */

@@ -26,4 +26,22 @@ public final class RequestNaming {
       // Telemetry must never affect the response.
     }
   }
+
+  /** Records the model version this pod serves as the request's "Version" custom dimension. */
+  public static void version(String version) {
+    attribute("Version", version);
+  }
+
+  /** Records the model version a call was sent on to as its "Routed To" custom dimension. */
+  public static void routedTo(String version) {
+    attribute("Routed To", version);
+  }
+
+  private static void attribute(String name, String value) {
+    try {
+      Span.current().setAttribute(name, value);
+    } catch (Throwable ignored) {
+      // Telemetry must never affect the response.
+    }
+  }
 }
