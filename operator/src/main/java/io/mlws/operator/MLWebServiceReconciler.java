@@ -265,6 +265,19 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     return plan;
   }
 
+  /** The Deployments of spec.versions the cache has, by version name. */
+  private Map<String, Deployment> versionDeployments(
+      MLWebService mlws, Context<MLWebService> context) {
+    Map<String, Deployment> deployments = new TreeMap<>();
+    for (Deployment live : versionDeployments.getSecondaryResources(mlws, context).values()) {
+      String version = live.getMetadata().getLabels().get(ScorerNames.VERSION_LABEL);
+      if (version != null) {
+        deployments.put(version, live);
+      }
+    }
+    return deployments;
+  }
+
   /**
    * The cluster IPs of the versions' Services the cache has, by version name: read when the
    * settings file is built, after the Services are applied (a Service the operator has just created
@@ -373,7 +386,14 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
         settings.check(mlws, context.getSecondaryResource(ConfigMap.class), context.getClient());
     MLWebServiceStatus status =
         ObservedStatus.compute(
-            mlws, plan.spec(), live, plan.telemetry(), blocker, applying, clock.instant());
+            mlws,
+            plan.spec(),
+            live,
+            versionDeployments(mlws, context),
+            plan.telemetry(),
+            blocker,
+            applying,
+            clock.instant());
     statusRecorder.record(mlws, status, context);
     return status;
   }

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.mlws.api.v1alpha1.ModelVersionStatus;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.harness.OperatorHarness;
 import io.mlws.operator.spec.ScorerNames;
+import io.mlws.operator.status.StatusConditions;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +74,18 @@ class ModelVersionsIT {
     await("the settings file lists both versions at their Services' cluster IPs")
         .atMost(Duration.ofSeconds(60))
         .until(() -> routes().equals(Map.of("default", 80, "canary", 20)) && routedToServices());
+    await("status: each version's weight and ready pods, Ready once both are rolled out")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              var status = harness.get("versioned").getStatus();
+              return status != null
+                  && List.of(
+                          new ModelVersionStatus("default", 80, 1, 1),
+                          new ModelVersionStatus("canary", 20, 2, 2))
+                      .equals(status.getVersions())
+                  && StatusConditions.isTrue(status, StatusConditions.READY);
+            });
     assertThat(harness.deployment("versioned").getMetadata().getGeneration())
         .as("spec.model's Deployment is not changed by a version added")
         .isEqualTo(generation);
@@ -102,7 +117,8 @@ class ModelVersionsIT {
                         .getSpec()
                         .getSelector()
                         .equals(ScorerNames.selector("versioned"))
-                    && !settings().has("routing"));
+                    && !settings().has("routing")
+                    && harness.get("versioned").getStatus().getVersions() == null);
     assertThat(harness.deployment("versioned").getMetadata().getGeneration())
         .as("nor by a version removed")
         .isEqualTo(generation);

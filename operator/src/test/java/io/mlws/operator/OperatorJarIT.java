@@ -231,10 +231,10 @@ class OperatorJarIT {
   }
 
   /**
-   * Labelled ConfigMaps of 1 MiB, which anyone who may create a ConfigMap can write, fill the
-   * operator's caches: with the options deploy/manager gives it and a heap that serves it well
-   * without them (32 MiB here, ready and answering), the operator ends once they arrive (the
-   * kubelet restarts it) instead of running on with dead informer threads.
+   * ConfigMaps of 1 MiB labelled as the operator's informers select, which anyone who may create a
+   * ConfigMap can write, fill the operator's caches: with the options deploy/manager gives it and a
+   * heap that serves it well without them (32 MiB here, ready and answering), the operator ends
+   * once they arrive (the kubelet restarts it) instead of running on with dead informer threads.
    */
   @Test
   void aHeapThatRunsOutEndsTheProcess() throws Exception {
@@ -267,7 +267,12 @@ class OperatorJarIT {
                 new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
                     .withNewMetadata()
                     .withName("forged-" + i)
-                    .withLabels(Map.of("app.kubernetes.io/managed-by", "mlws-operator"))
+                    .withLabels(
+                        Map.of(
+                            "app.kubernetes.io/managed-by",
+                            "mlws-operator",
+                            "app.kubernetes.io/name",
+                            "mlws-scorer"))
                     .endMetadata()
                     .withData(Map.of("filler", mebibyte))
                     .build())

@@ -47,6 +47,19 @@ public class MLWebServiceStatus {
           + " condition).")
   private String appliedSettings;
 
+  @JsonPropertyDescription(
+      "With spec.versions: each model version (spec.model's, named default, first), its weight and"
+          + " its pods. Unset without spec.versions.")
+  private List<ModelVersionStatus> versions;
+
+  public List<ModelVersionStatus> getVersions() {
+    return versions;
+  }
+
+  public void setVersions(List<ModelVersionStatus> versions) {
+    this.versions = versions;
+  }
+
   public String getSelector() {
     return selector;
   }
@@ -132,7 +145,8 @@ public class MLWebServiceStatus {
         && Objects.equals(url, other.url)
         && appInsights == other.appInsights
         && dataCollection == other.dataCollection
-        && Objects.equals(appliedSettings, other.appliedSettings);
+        && Objects.equals(appliedSettings, other.appliedSettings)
+        && Objects.equals(versions, other.versions);
   }
 
   @Override

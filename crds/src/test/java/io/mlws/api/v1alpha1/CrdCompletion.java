@@ -44,18 +44,20 @@ final class CrdCompletion {
    * Our lists, and the lists whose element is a Kubernetes type (as PodSpec and metav1 mark them).
    */
   static final Map<String, ListType> LIST_TYPES =
-      Map.of(
-          "spec.auth.entraId.allowedClientApplications", ListType.of("set"),
-          "spec.auth.entraId.allowedRoles", ListType.of("set"),
-          "spec.dataCollection.redactFields", ListType.of("set"),
-          "spec.networkPolicy.from", ListType.of("atomic"),
-          "spec.pod.env", ListType.of("map", "name"),
-          "spec.pod.imagePullSecrets", ListType.of("map", "name"),
-          "spec.pod.tolerations", ListType.of("atomic"),
-          "spec.pod.topologySpreadConstraints",
-              ListType.of("map", "topologyKey", "whenUnsatisfiable"),
-          "spec.versions", ListType.of("map", "name"),
-          "status.conditions", ListType.of("map", "type"));
+      Map.ofEntries(
+          Map.entry("spec.auth.entraId.allowedClientApplications", ListType.of("set")),
+          Map.entry("spec.auth.entraId.allowedRoles", ListType.of("set")),
+          Map.entry("spec.dataCollection.redactFields", ListType.of("set")),
+          Map.entry("spec.networkPolicy.from", ListType.of("atomic")),
+          Map.entry("spec.pod.env", ListType.of("map", "name")),
+          Map.entry("spec.pod.imagePullSecrets", ListType.of("map", "name")),
+          Map.entry("spec.pod.tolerations", ListType.of("atomic")),
+          Map.entry(
+              "spec.pod.topologySpreadConstraints",
+              ListType.of("map", "topologyKey", "whenUnsatisfiable")),
+          Map.entry("spec.versions", ListType.of("map", "name")),
+          Map.entry("status.conditions", ListType.of("map", "type")),
+          Map.entry("status.versions", ListType.of("map", "name")));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -10,12 +10,16 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
+import io.mlws.api.v1alpha1.ModelVersionStatus;
+import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.operator.settings.SettingsReport;
 import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.spec.ScorerNames;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,11 +35,28 @@ public final class ObservedStatus {
       Optional<Blocker> blocker,
       Optional<SettingsReport> settings,
       Instant now) {
+    return compute(mlws, spec, deployment, Map.of(), telemetry, blocker, settings, now);
+  }
+
+  /**
+   * The status, with the Deployments of spec.versions by version name: Ready once spec.model's pods
+   * and every version's are rolled out.
+   */
+  public static MLWebServiceStatus compute(
+      MLWebService mlws,
+      ResolvedSpec spec,
+      Optional<Deployment> deployment,
+      Map<String, Deployment> versionDeployments,
+      TelemetryPlan telemetry,
+      Optional<Blocker> blocker,
+      Optional<SettingsReport> settings,
+      Instant now) {
     long generation = Objects.requireNonNullElse(mlws.getMetadata().getGeneration(), 0L);
     MLWebServiceStatus previous = mlws.getStatus();
     ConditionList conditions =
         new ConditionList(previous == null ? null : previous.getConditions(), generation, now);
     Rollout rollout = Rollout.of(deployment);
+    Optional<String> versionRollingOut = versionRollingOut(spec, versionDeployments);
 
     if (blocker.isPresent()) {
       Blocker b = blocker.get();
@@ -68,6 +89,12 @@ public final class ObservedStatus {
           .set(READY, true, "ScaledToZero", message)
           .set(RECONCILING, false, "ScaledToZero", message)
           .set(STALLED, false, "ScaledToZero", "nothing blocks the rollout");
+    } else if (rollout.complete() && versionRollingOut.isPresent()) {
+      String message = versionRollingOut.get();
+      conditions
+          .set(READY, false, "VersionRollingOut", message)
+          .set(RECONCILING, true, "VersionRollingOut", message)
+          .set(STALLED, false, "VersionRollingOut", "nothing blocks the rollout");
     } else if (rollout.complete()) {
       String message = rollout.summary() + " replicas ready";
       conditions
@@ -100,7 +127,41 @@ public final class ObservedStatus {
     status.setDataCollection(telemetry.dataCollection(spec));
     status.setAppliedSettings(
         settings.filter(SettingsReport::allApply).map(SettingsReport::wanted).orElse(null));
+    status.setVersions(versions(spec, rollout, versionDeployments));
     return status;
+  }
+
+  /** The first version of spec.versions whose pods are not all rolled out, said as progress. */
+  private static Optional<String> versionRollingOut(
+      ResolvedSpec spec, Map<String, Deployment> versionDeployments) {
+    for (ResolvedSpec.Version version : spec.versions()) {
+      Rollout rollout = Rollout.of(Optional.ofNullable(versionDeployments.get(version.name())));
+      if (!rollout.complete()) {
+        return Optional.of("model version " + version.name() + ": " + rollout.progress());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<ModelVersionStatus> versions(
+      ResolvedSpec spec, Rollout rollout, Map<String, Deployment> versionDeployments) {
+    if (spec.versions().isEmpty()) {
+      return null;
+    }
+    List<ModelVersionStatus> versions = new ArrayList<>();
+    versions.add(
+        new ModelVersionStatus(
+            SpecDefaults.DEFAULT_VERSION_NAME,
+            spec.defaultWeight(),
+            rollout.replicas(),
+            rollout.readyReplicas()));
+    for (ResolvedSpec.Version version : spec.versions()) {
+      Rollout of = Rollout.of(Optional.ofNullable(versionDeployments.get(version.name())));
+      versions.add(
+          new ModelVersionStatus(
+              version.name(), version.weight(), of.replicas(), of.readyReplicas()));
+    }
+    return versions;
   }
 
   /** Whether the scorer Deployment exists and its rollout has not finished. */

@@ -86,7 +86,12 @@ public final class DataCollector {
       sink.offer(
           CollectedRecord.of(
               new CollectedRecord.Origin(
-                  now.namespace(), now.serviceName(), podName, now.modelName(), now.modelVersion()),
+                  now.namespace(),
+                  now.serviceName(),
+                  podName,
+                  now.modelName(),
+                  now.modelVersion(),
+                  now.routes().active() ? Optional.of(now.routes().own()) : Optional.empty()),
               new CollectedRecord.RequestIds(
                   operationId().orElse(ids.requestId()), ids.requestId(), ids.clientRequestId()),
               input,

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,7 +32,18 @@ public record CollectedRecord(String inputsEntry, String outputsEntry) {
 
   /** What identifies a record: the service and pod it came from, the model, the request. */
   public record Origin(
-      String namespace, String service, String pod, String modelName, String modelVersion) {}
+      String namespace,
+      String service,
+      String pod,
+      String modelName,
+      String modelVersion,
+      Optional<String> version) {
+    /** A record of a service without spec.versions. */
+    public Origin(
+        String namespace, String service, String pod, String modelName, String modelVersion) {
+      this(namespace, service, pod, modelName, modelVersion, Optional.empty());
+    }
+  }
 
   /** The request it belongs to: the operation id Application Insights joins on, and its ids. */
   public record RequestIds(String operationId, String requestId, String clientRequestId) {}
@@ -76,6 +88,7 @@ public record CollectedRecord(String inputsEntry, String outputsEntry) {
     line.put("clientrequestid", ids.clientRequestId() == null ? "" : ids.clientRequestId());
     line.put("modelname", origin.modelName());
     line.put("modelversion", origin.modelVersion());
+    origin.version().ifPresent(version -> line.put("deployment", version));
     line.put("service", origin.service());
     line.put("namespace", origin.namespace());
     line.put("pod", origin.pod());

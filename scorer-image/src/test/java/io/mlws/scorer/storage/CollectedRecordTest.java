@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,24 @@ class CollectedRecordTest {
         .isEqualTo("[{\"0\":1,\"1\":2,\"note\":\"tab\\there\\nnewline\"}]");
     assertThat(JSON.readTree(outputs[1]).get("data").toString()).isEqualTo("[{\"predictions\":0}]");
     assertThat(JSON.readTree(outputs[1]).get("id").asText()).isNotEqualTo(line.get("id").asText());
+    assertThat(line.has("deployment")).as("no spec.versions, no version").isFalse();
+  }
+
+  @Test
+  void aRecordOfAModelVersionNamesIt() throws Exception {
+    CollectedRecord record =
+        CollectedRecord.of(
+            new CollectedRecord.Origin(
+                "team-a", "fraud", "fraud-canary-1", "fraud-model", "4", Optional.of("canary")),
+            new CollectedRecord.RequestIds("0af7651916cd43dd8448eb211c80319c", "req-1", null),
+            JSON.readTree("{\"data\": [[1, 2]]}"),
+            JSON.readTree("{\"predictions\": [0]}"),
+            Instant.parse("2026-11-29T23:59:59.999Z"));
+    for (String entry : List.of(record.inputsEntry(), record.outputsEntry())) {
+      JsonNode line = JSON.readTree(entry.split("\t", 2)[1]);
+      assertThat(line.get("deployment").asText()).isEqualTo("canary");
+      assertThat(line.get("modelversion").asText()).isEqualTo("4");
+    }
   }
 
   @Test
