@@ -111,7 +111,8 @@ class ModelVersionsE2E {
     }
     assertThat(answeredBy.keySet()).containsOnly("default", "canary");
     double percent = 100.0 * answeredBy.getOrDefault("canary", 0) / CALLS;
-    System.out.printf("ModelVersionsE2E: the canary answered %.1f %% of %d calls%n", percent, CALLS);
+    System.out.printf(
+        "ModelVersionsE2E: the canary answered %.1f %% of %d calls%n", percent, CALLS);
     return percent;
   }
 

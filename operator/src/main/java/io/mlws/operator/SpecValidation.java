@@ -114,6 +114,13 @@ public final class SpecValidation {
       if (weight < 0 || weight > 100) {
         return Optional.of("spec.versions[" + name + "].weight must be from 0 to 100");
       }
+      int mirror = java.util.Objects.requireNonNullElse(version.getMirrorPercentage(), 0);
+      if (mirror < 0 || mirror > 100 || (mirror > 0 && weight > 0)) {
+        return Optional.of(
+            "spec.versions["
+                + name
+                + "].mirrorPercentage must be from 0 to 100, and needs weight 0");
+      }
       weights += weight;
     }
     return weights > 100

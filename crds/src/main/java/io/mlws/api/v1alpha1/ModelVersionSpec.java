@@ -21,6 +21,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         "spec.versions[].name must not be '"
             + SpecDefaults.DEFAULT_VERSION_NAME
             + "': that is the name of spec.model's version")
+@ValidationRule(
+    value = "!has(self.mirrorPercentage) || self.mirrorPercentage == 0 || self.weight == 0",
+    message =
+        "a version with mirrorPercentage answers no caller: set its weight to 0 (its answers to"
+            + " mirrored calls are never returned)")
 public class ModelVersionSpec {
   @Required
   @Size(max = SpecDefaults.VERSION_NAME_LENGTH)
@@ -45,6 +50,16 @@ public class ModelVersionSpec {
           + " rest: 100 minus the versions' weights, which must not exceed 100. 0 keeps the version"
           + " running and reachable by its header only.")
   private Integer weight;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription(
+      "Shadow traffic: the percentage of the service's scoring calls also sent to this version,"
+          + " after the caller has its answer from the version that answered it; this version's"
+          + " answers are never returned, and whether its prediction agrees with the live one is"
+          + " recorded (the Agreement dimension, mlws_mirrored_requests_total). Needs weight 0."
+          + " Defaults to 0.")
+  private Integer mirrorPercentage;
 
   @Min(0)
   @Default(SpecDefaults.REPLICAS)
@@ -79,6 +94,14 @@ public class ModelVersionSpec {
 
   public void setWeight(Integer weight) {
     this.weight = weight;
+  }
+
+  public Integer getMirrorPercentage() {
+    return mirrorPercentage;
+  }
+
+  public void setMirrorPercentage(Integer mirrorPercentage) {
+    this.mirrorPercentage = mirrorPercentage;
   }
 
   public Integer getReplicas() {

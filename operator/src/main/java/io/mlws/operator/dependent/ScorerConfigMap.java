@@ -84,19 +84,33 @@ public class ScorerConfigMap extends ScorerObject<ConfigMap> {
         route(
             SpecDefaults.DEFAULT_VERSION_NAME,
             spec.defaultWeight(),
+            0,
             spec.model(),
             versionAddresses));
     for (ResolvedSpec.Version version : spec.versions()) {
-      versions.add(route(version.name(), version.weight(), version.model(), versionAddresses));
+      versions.add(
+          route(
+              version.name(),
+              version.weight(),
+              version.mirrorPercentage(),
+              version.model(),
+              versionAddresses));
     }
     return Map.of("versions", versions);
   }
 
   private static Map<String, Object> route(
-      String name, int weight, ResolvedSpec.Model model, Map<String, String> versionAddresses) {
+      String name,
+      int weight,
+      int mirror,
+      ResolvedSpec.Model model,
+      Map<String, String> versionAddresses) {
     Map<String, Object> route = new LinkedHashMap<>();
     route.put("name", name);
     route.put("weight", weight);
+    if (mirror > 0) {
+      route.put("mirror", mirror);
+    }
     route.put(
         "url",
         Optional.ofNullable(versionAddresses.get(name)).map(ScorerConfigMap::url).orElse(""));

@@ -60,10 +60,15 @@ public record ResolvedSpec(
 
   /**
    * One of spec.versions: a model served beside spec.model's in pods of its own, answering {@code
-   * weight} percent of the calls.
+   * weight} percent of the calls, and sent a copy of {@code mirrorPercentage} percent.
    */
   public record Version(
-      String name, int weight, Model model, int replicas, ResourceRequirements resources) {}
+      String name,
+      int weight,
+      int mirrorPercentage,
+      Model model,
+      int replicas,
+      ResourceRequirements resources) {}
 
   /** spec.model: where the model is, how it is checked, named, fetched and downloaded. */
   public record Model(
@@ -249,6 +254,7 @@ public record ResolvedSpec(
     return new Version(
         version.getName(),
         Objects.requireNonNullElse(version.getWeight(), 0),
+        Objects.requireNonNullElse(version.getMirrorPercentage(), 0),
         model(Objects.requireNonNullElseGet(version.getModel(), ModelSpec::new), name),
         Objects.requireNonNullElse(
             version.getReplicas(), SpecDefaults.integer(SpecDefaults.REPLICAS)),

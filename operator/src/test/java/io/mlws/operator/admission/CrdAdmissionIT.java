@@ -433,7 +433,49 @@ class CrdAdmissionIT {
         Arguments.of(
             "model: {uri: file:///m.onnx}\nauth: {mode: EntraId, entraId: {tenantId: t,"
                 + " audience: a, allowedRoles: [\"Score,Admin\"]}}",
-            "spec.auth.entraId.allowedRoles[0] in body should match"));
+            "spec.auth.entraId.allowedRoles[0] in body should match"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nversions: ["
+                + version("a", 60, 0)
+                + ", "
+                + version("b", 50, 0)
+                + "]",
+            "the weights of spec.versions must not add up to more than 100"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nversions: [" + version("a", 10, 10) + "]",
+            "a version with mirrorPercentage answers no caller"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nversions: [" + version("default", 10, 0) + "]",
+            "must not be 'default'"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nversions: ["
+                + version("a", 10, 0)
+                + ", "
+                + version("a", 20, 0)
+                + "]",
+            "Duplicate value"),
+        Arguments.of(
+            "model: {uri: file:///m.onnx}\nversions: [" + version("a".repeat(21), 10, 0) + "]",
+            "spec.versions[0].name: Too long"));
+  }
+
+  static String version(String name, int weight, int mirror) {
+    return "{name: %s, weight: %d, mirrorPercentage: %d, model: {uri: file:///m2.onnx}}"
+        .formatted(name, weight, mirror);
+  }
+
+  @Test
+  void acceptsModelVersions() throws IOException {
+    Kubectl.Result result =
+        dryRun(
+            manifest(
+                "x",
+                "model: {uri: file:///m.onnx}\nversions: ["
+                    + version("canary", 20, 0)
+                    + ", "
+                    + version("shadow", 0, 50)
+                    + "]"));
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
   static final String ENTRA_ID =

@@ -80,6 +80,20 @@ public final class ScorerMetrics {
         .record(Duration.ofNanos(nanos));
   }
 
+  /**
+   * A copy of a call sent to a version taking shadow traffic: by the version and its outcome
+   * (agree, disagree, failed, live_failed, unreachable, skipped).
+   */
+  public static void mirrored(String toVersion, String outcome) {
+    Counter.builder("mlws.mirrored.requests")
+        .description(
+            "Copies of calls this pod sent to a version taking shadow traffic, by version and"
+                + " outcome")
+        .tags("version", toVersion, "outcome", outcome)
+        .register(registry())
+        .increment();
+  }
+
   /** A call drawn for another version whose Service refused it: this pod answered it. */
   public static void routedHere(String toVersion) {
     routed(toVersion, "served_here");

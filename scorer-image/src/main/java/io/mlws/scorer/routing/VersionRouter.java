@@ -47,6 +47,12 @@ public final class VersionRouter extends Handler.Wrapper {
   /** The header a pod sends a call on with: the version it was drawn for. */
   public static final String ROUTED_HEADER = "mlws-routed";
 
+  /** The header of a mirrored call: the version that answered the caller. */
+  static final String MIRROR_OF_HEADER = "mlws-mirror-of";
+
+  /** The header of a mirrored call: the digest of the prediction the caller got. */
+  static final String LIVE_PREDICTION_HEADER = "mlws-live-prediction";
+
   /** Calls sent on at once; beyond, a 503 as when scoring slots are full. */
   static final int SENT_AT_ONCE = 512;
 
@@ -68,7 +74,9 @@ public final class VersionRouter extends Handler.Wrapper {
           "request-id",
           "request-context",
           VERSION_HEADER,
-          ROUTED_HEADER);
+          ROUTED_HEADER,
+          MIRROR_OF_HEADER,
+          LIVE_PREDICTION_HEADER);
 
   /** Headers of the answer returned to the caller as the version's pod gave them. */
   private static final List<String> ANSWER_HEADERS =
@@ -86,6 +94,7 @@ public final class VersionRouter extends Handler.Wrapper {
   private final HttpClient client;
   private final Duration timeout;
   private final Semaphore sending = new Semaphore(SENT_AT_ONCE);
+  private final Mirroring mirroring;
 
   /**
    * @param timeout how long a version's pod may take to answer a call sent on: its scoring timeout
@@ -109,6 +118,7 @@ public final class VersionRouter extends Handler.Wrapper {
                       return thread;
                     }))
             .build();
+    this.mirroring = new Mirroring(client, timeout);
   }
 
   @Override
@@ -120,6 +130,7 @@ public final class VersionRouter extends Handler.Wrapper {
     String pinned = request.getHeaders().get(VERSION_HEADER);
     boolean routedHere = request.getHeaders().contains(ROUTED_HEADER);
     String version;
+    boolean drawn = false;
     if (pinned != null) {
       if (now.named(pinned).isEmpty()) {
         return refuse(
@@ -137,9 +148,28 @@ public final class VersionRouter extends Handler.Wrapper {
       version = now.own();
     } else {
       version = now.pick(ThreadLocalRandom.current().nextInt(100));
+      drawn = true;
     }
+    List<VersionRoutes.Route> mirrors =
+        drawn && request.getAttribute(BodyFirst.INCOMPLETE) == null
+            ? now.mirrorsOf(version, () -> ThreadLocalRandom.current().nextInt(100))
+            : List.of();
     if (version.equals(now.own())) {
       response.getHeaders().put(VERSION_HEADER, now.own());
+      if (routedHere && request.getHeaders().contains(MIRROR_OF_HEADER)) {
+        return super.handle(request, Mirroring.judged(request, response), callback);
+      }
+      if (!mirrors.isEmpty()) {
+        byte[] body = bodyOf(request);
+        Request whole = new WithBody(request, body);
+        return super.handle(
+            whole,
+            new AnswerCapture(
+                whole,
+                response,
+                (status, answer) -> mirroring.copy(whole, body, mirrors, version, status, answer)),
+            callback);
+      }
       return super.handle(request, response, callback);
     }
     VersionRoutes.Route route = now.named(version).orElseThrow();
@@ -177,7 +207,7 @@ public final class VersionRouter extends Handler.Wrapper {
           "ServerBusy",
           "this pod sends on as many calls as it may; retry, or add replicas");
     }
-    sendOn(request, response, callback, now, route, pinned != null);
+    sendOn(request, response, callback, now, route, pinned != null, mirrors);
     return true;
   }
 
@@ -196,7 +226,8 @@ public final class VersionRouter extends Handler.Wrapper {
       Callback callback,
       VersionRoutes now,
       VersionRoutes.Route route,
-      boolean pinned)
+      boolean pinned,
+      List<VersionRoutes.Route> mirrors)
       throws Exception {
     String path = Request.getPathInContext(request);
     String template = Routes.template(path);
@@ -204,25 +235,8 @@ public final class VersionRouter extends Handler.Wrapper {
     RequestNaming.routedTo(route.name());
     request.setAttribute(ScorerMetrics.ROUTE, template);
     request.setAttribute(ScorerMetrics.ROUTED_TO, route.name());
-    ByteBuffer body = Content.Source.asByteBuffer(request);
-    byte[] bytes = new byte[body.remaining()];
-    body.get(bytes);
-    String query = request.getHttpURI().getQuery();
-    URI target = route.url().get().resolve(path + (query == null ? "" : "?" + query));
-    HttpRequest.Builder call =
-        HttpRequest.newBuilder(target)
-            .timeout(timeout)
-            .method(
-                request.getMethod(),
-                bytes.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(bytes));
-    for (HttpField field : request.getHeaders()) {
-      if (!NOT_SENT_ON.contains(field.getLowerCaseName())) {
-        call.header(field.getName(), field.getValue());
-      }
-    }
-    call.header(ROUTED_HEADER, route.name());
+    byte[] bytes = bodyOf(request);
+    HttpRequest.Builder call = sentOn(request, bytes, route, timeout);
     Context telemetry = Context.current();
     client
         .sendAsync(call.build(), HttpResponse.BodyHandlers.ofByteArray())
@@ -232,6 +246,8 @@ public final class VersionRouter extends Handler.Wrapper {
               try (Scope scope = telemetry.makeCurrent()) {
                 if (failure == null) {
                   relay(answer, route.name(), response, callback);
+                  mirroring.copy(
+                      request, bytes, mirrors, route.name(), answer.statusCode(), answer.body());
                 } else if (!pinned && refused(failure)) {
                   // Nothing reached the version: this pod answers, with the body it kept.
                   request.removeAttribute(ScorerMetrics.ROUTED_TO);
@@ -248,6 +264,43 @@ public final class VersionRouter extends Handler.Wrapper {
                 }
               }
             });
+  }
+
+  /** The body BodyFirst read whole. */
+  private static byte[] bodyOf(Request request) throws java.io.IOException {
+    ByteBuffer body = Content.Source.asByteBuffer(request);
+    byte[] bytes = new byte[body.remaining()];
+    body.get(bytes);
+    return bytes;
+  }
+
+  /**
+   * The call as sent on to {@code route}'s Service: its method, path, query, body and headers (not
+   * hop-by-hop ones, nor trace context, which the agent sets), marked as routed.
+   */
+  static HttpRequest.Builder sentOn(
+      Request request, byte[] body, VersionRoutes.Route route, Duration timeout) {
+    String query = request.getHttpURI().getQuery();
+    URI target =
+        route
+            .url()
+            .get()
+            .resolve(Request.getPathInContext(request) + (query == null ? "" : "?" + query));
+    HttpRequest.Builder call =
+        HttpRequest.newBuilder(target)
+            .timeout(timeout)
+            .method(
+                request.getMethod(),
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    for (HttpField field : request.getHeaders()) {
+      if (!NOT_SENT_ON.contains(field.getLowerCaseName())) {
+        call.header(field.getName(), field.getValue());
+      }
+    }
+    call.header(ROUTED_HEADER, route.name());
+    return call;
   }
 
   private void handleHere(Request request, Response response, Callback callback) {

@@ -15,9 +15,17 @@ public record VersionRoutes(String own, List<Route> routes) {
   /** The name of spec.model's version, which pods without MLWS_VERSION_NAME serve. */
   public static final String DEFAULT_VERSION = "default";
 
-  /** One version: its share of the calls, its Service (empty until known), its model's identity. */
+  /**
+   * One version: its share of the calls, the share of calls it is sent a copy of (shadow traffic),
+   * its Service (empty until known), its model's identity.
+   */
   public record Route(
-      String name, int weight, Optional<URI> url, String modelName, String modelVersion) {}
+      String name,
+      int weight,
+      int mirror,
+      Optional<URI> url,
+      String modelName,
+      String modelVersion) {}
 
   public VersionRoutes {
     routes = List.copyOf(routes);
@@ -53,6 +61,23 @@ public record VersionRoutes(String own, List<Route> routes) {
     return own;
   }
 
+  /**
+   * The versions a call answered by {@code live} is also copied to: each version with a mirror
+   * share and an address, when {@code percent.getAsInt()} (drawn anew for each) falls in it.
+   */
+  public List<Route> mirrorsOf(String live, java.util.function.IntSupplier percent) {
+    List<Route> mirrors = new ArrayList<>();
+    for (Route route : routes) {
+      if (route.mirror() > 0
+          && !route.name().equals(live)
+          && route.url().isPresent()
+          && percent.getAsInt() < route.mirror()) {
+        mirrors.add(route);
+      }
+    }
+    return mirrors;
+  }
+
   /** The settings file's "routing" section (docs/api.md), for a pod serving {@code own}. */
   public static VersionRoutes fromSettings(JsonNode routing, String own) {
     List<Route> routes = new ArrayList<>();
@@ -60,9 +85,11 @@ public record VersionRoutes(String own, List<Route> routes) {
     for (JsonNode version : routing.path("versions")) {
       String name = version.path("name").asText("");
       int weight = version.path("weight").asInt(-1);
-      if (name.isEmpty() || weight < 0 || weight > 100) {
+      int mirror = version.path("mirror").asInt(0);
+      if (name.isEmpty() || weight < 0 || weight > 100 || mirror < 0 || mirror > 100) {
         throw new IllegalArgumentException(
-            "routing.versions[] needs a name and a weight from 0 to 100, got " + version);
+            "routing.versions[] needs a name, a weight and a mirror share from 0 to 100, got "
+                + version);
       }
       total += weight;
       String url = version.path("url").asText("");
@@ -70,6 +97,7 @@ public record VersionRoutes(String own, List<Route> routes) {
           new Route(
               name,
               weight,
+              mirror,
               url.isBlank() ? Optional.empty() : Optional.of(URI.create(url)),
               version.path("model").path("name").asText(""),
               version.path("model").path("version").asText("")));

@@ -37,6 +37,16 @@ public final class RequestNaming {
     attribute("Routed To", version);
   }
 
+  /** On a mirrored call, the version that answered the caller, as "Mirror Of". */
+  public static void mirrorOf(String version) {
+    attribute("Mirror Of", version);
+  }
+
+  /** On a mirrored call, whether its prediction agreed with the caller's, as "Agreement". */
+  public static void agreement(String agreement) {
+    attribute("Agreement", agreement);
+  }
+
   private static void attribute(String name, String value) {
     try {
       Span.current().setAttribute(name, value);

@@ -1,8 +1,12 @@
 package io.mlws.scorer.routing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlws.scorer.ScorerConfig;
 import io.mlws.scorer.ScorerHttpServer;
 import io.mlws.scorer.TestServers;
@@ -13,9 +17,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,8 +128,115 @@ class VersionRoutingTest {
     assertThat(JSON.readTree(pinned.body()).path("code").asText()).isEqualTo("VersionUnreachable");
   }
 
+  @Test
+  void aShadowVersionGetsACopyOfEachCallAndRecordsThatItAgrees() throws Exception {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    Metrics.addRegistry(metrics);
+    try {
+      canary = scorer("canary", 0, SHADOW_ONLY.formatted(""));
+      stable = scorer("default", 0, SHADOW_ONLY.formatted(url(canary)));
+      for (int i = 0; i < 100; i++) {
+        HttpResponse<String> answer = score(stable, null);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("azureml-model-deployment")).hasValue("default");
+      }
+      await("100 copies answered by the shadow, each agreeing")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> mirrored(metrics, "agree") == 100);
+      assertThat(mirrored(metrics, "disagree")).isZero();
+    } finally {
+      Metrics.removeRegistry(metrics);
+    }
+  }
+
+  @Test
+  void aShadowThatHangsOrIsGoneChangesNothingForTheCaller() throws Exception {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    Metrics.addRegistry(metrics);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger copies = new AtomicInteger();
+    canary = new Server(0);
+    canary.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
+            copies.incrementAndGet();
+            release.await();
+            response.setStatus(200);
+            response.write(
+                true, ByteBuffer.wrap("{\"predictions\": [\"setosa\"]}".getBytes(UTF_8)), callback);
+            return true;
+          }
+        });
+    canary.start();
+    try {
+      stable = scorer("default", 0, SHADOW_ONLY.formatted(url(canary)));
+      // Every call is answered while the shadow holds every copy it was sent: had an answer
+      // waited for its copy, the first call would never return.
+      for (int i = 0; i < 100; i++) {
+        assertThat(score(stable, null).statusCode()).isEqualTo(200);
+      }
+      assertThat(copies.get()).isPositive();
+      assertThat(mirrored(metrics, "skipped"))
+          .as("copies beyond those in flight are skipped, not queued")
+          .isEqualTo(100 - Mirroring.MIRRORED_AT_ONCE);
+      release.countDown();
+      await("the held copies answered")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> mirrored(metrics, "agree") == Mirroring.MIRRORED_AT_ONCE);
+
+      TestServers.stopNow(canary);
+      for (int i = 0; i < 20; i++) {
+        assertThat(score(stable, null).statusCode()).isEqualTo(200);
+      }
+      await("copies to a shadow that is gone counted as unreachable")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> mirrored(metrics, "unreachable") == 20);
+    } finally {
+      release.countDown();
+      Metrics.removeRegistry(metrics);
+    }
+  }
+
+  /** Routing where the default version answers every call and canary gets a copy of each. */
+  static final String SHADOW_ONLY =
+      """
+      {"model": {"name": "iris", "version": "3"},
+       "routing": {"versions": [
+         {"name": "default", "weight": 100, "url": "", "model": {"name": "iris", "version": "3"}},
+         {"name": "canary", "weight": 0, "mirror": 100, "url": "%s",
+          "model": {"name": "iris", "version": "4"}}]}}
+      """;
+
+  static String url(Server server) {
+    return "http://127.0.0.1:" + ScorerHttpServer.port(server);
+  }
+
+  static double mirrored(SimpleMeterRegistry metrics, String outcome) {
+    var counter =
+        metrics
+            .find("mlws.mirrored.requests")
+            .tags("version", "canary", "outcome", outcome)
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   /** A scorer serving iris as {@code version}; the canary's pods at {@code canaryPort}. */
   static Server scorer(String version, int canaryPort) throws Exception {
+    return scorer(
+        version,
+        canaryPort,
+        """
+        {"model": {"name": "iris", "version": "3"},
+         "routing": {"versions": [
+           {"name": "default", "weight": 80, "url": "", "model": {"name": "iris", "version": "3"}},
+           {"name": "canary", "weight": 20, "url": "%s", "model": {"name": "iris", "version": "4"}}]}}
+        """
+            .formatted(canaryPort == 0 ? "" : "http://127.0.0.1:" + canaryPort));
+  }
+
+  static Server scorer(String version, int canaryPort, String settingsFile) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("MLWS_MODEL_URI", "models/iris.onnx");
     env.put("MLWS_PORT", "0");
@@ -125,14 +244,6 @@ class VersionRoutingTest {
       env.put("MLWS_VERSION_NAME", version);
     }
     ScorerConfig config = ScorerConfig.fromEnvironment(env);
-    String settingsFile =
-        """
-        {"model": {"name": "iris", "version": "3"},
-         "routing": {"versions": [
-           {"name": "default", "weight": 80, "url": "", "model": {"name": "iris", "version": "3"}},
-           {"name": "canary", "weight": 20, "url": "%s", "model": {"name": "iris", "version": "4"}}]}}
-        """
-            .formatted(canaryPort == 0 ? "" : "http://127.0.0.1:" + canaryPort);
     RuntimeSettings settings =
         RuntimeSettings.fromFile(JSON.readTree(settingsFile), RuntimeSettings.fromConfig(config));
     assertThat(settings.modelVersion()).isEqualTo(version.equals("canary") ? "4" : "3");
