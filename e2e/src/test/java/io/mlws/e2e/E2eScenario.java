@@ -186,25 +186,32 @@ final class E2eScenario implements BeforeAllCallback, AfterAllCallback {
 
   /**
    * Waits until status reports the settings file of the service's ConfigMap as applied by every
-   * ready pod (SettingsApplied True, appliedSettings its digest); returns that digest.
+   * ready pod (SettingsApplied True, appliedSettings its digest); returns that digest. The file is
+   * read again at each look, so a file the operator rewrites meanwhile is the one waited for.
    */
   String awaitSettingsAppliedOnStatus(String service) {
-    String file =
-        client()
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(service + "-settings")
-            .get()
-            .getData()
-            .get("settings.json");
-    String wanted = SettingsConfirmation.digest(file);
-    await("status of " + service + " says every ready pod applies " + wanted)
+    java.util.concurrent.atomic.AtomicReference<String> wanted =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await("status of " + service + " says every ready pod applies its settings file")
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> {
+              String file =
+                  client()
+                      .configMaps()
+                      .inNamespace(namespace)
+                      .withName(service + "-settings")
+                      .get()
+                      .getData()
+                      .get("settings.json");
+              wanted.set(SettingsConfirmation.digest(file));
               MLWebService mlws = mlws(service);
-              assertThat(mlws.getStatus().getAppliedSettings()).isEqualTo(wanted);
+              assertThat(mlws.getStatus().getAppliedSettings())
+                  .as(
+                      "status.appliedSettings of the file %s; the conditions: %s",
+                      file, mlws.getStatus().getConditions())
+                  .isEqualTo(wanted.get());
               assertThat(mlws.getStatus().getConditions())
                   .anySatisfy(
                       c -> {
@@ -212,7 +219,7 @@ final class E2eScenario implements BeforeAllCallback, AfterAllCallback {
                         assertThat(c.getStatus()).isEqualTo("True");
                       });
             });
-    return wanted;
+    return wanted.get();
   }
 
   /** A service's pods, terminating ones included. */

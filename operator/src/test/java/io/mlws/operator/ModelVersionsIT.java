@@ -99,7 +99,7 @@ class ModelVersionsIT {
         """);
     await("the new weights in the settings file")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> routes().equals(Map.of("default", 50, "canary", 50)));
+        .until(() -> routes().equals(Map.of("default", 50, "canary", 50)) && routedToServices());
     assertThat(harness.deployment("versioned").getMetadata().getGeneration()).isEqualTo(generation);
     assertThat(harness.deployment("versioned-canary").getMetadata().getGeneration())
         .as("a weight edit rolls no pods")

@@ -11,6 +11,7 @@ import io.opentelemetry.context.Scope;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -323,10 +324,13 @@ public final class VersionRouter extends Handler.Wrapper {
     response.write(true, ByteBuffer.wrap(answer.body()), callback);
   }
 
-  /** A connection the version's Service refused or never accepted: the call never reached it. */
+  /**
+   * A connection the version's Service refused or never accepted (no ready pod, or a Service just
+   * deleted whose address now leads nowhere): the call never reached it.
+   */
   private static boolean refused(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException) {
+      if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
         return true;
       }
     }
