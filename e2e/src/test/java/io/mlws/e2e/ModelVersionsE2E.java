@@ -30,7 +30,7 @@ class ModelVersionsE2E {
   static final int CALLS = 2_000;
 
   /** Calls per connection: kube-proxy picks a pod per connection, so calls arrive at every pod. */
-  static final int CALLS_PER_CONNECTION = 20;
+  static final int CALLS_PER_CONNECTION = 50;
 
   static final String VERSION_HEADER = "azureml-model-deployment";
 
@@ -52,7 +52,8 @@ class ModelVersionsE2E {
     String base = scenario.scoringThroughClusterIp("split");
 
     Map<String, Long> outcomes;
-    try (ClusterIpLoad load = ClusterIpLoad.start(base, 2, Duration.ofMillis(20))) {
+    // A steady load, light enough to leave the two cores to the rest of the suite.
+    try (ClusterIpLoad load = ClusterIpLoad.start(base, 1, Duration.ofMillis(50))) {
       java.util.Set<String> podsBefore = scenario.podNames("split");
       setCanary(10, "");
       setCanary(20, "");
