@@ -246,9 +246,11 @@ public final class VersionRouter extends Handler.Wrapper {
               sending.release();
               try (Scope scope = telemetry.makeCurrent()) {
                 if (failure == null) {
-                  relay(answer, route.name(), response, callback);
+                  // The copies first: once the answer is written the request may be recycled.
+                  // Sending them waits for nothing.
                   mirroring.copy(
                       request, bytes, mirrors, route.name(), answer.statusCode(), answer.body());
+                  relay(answer, route.name(), response, callback);
                 } else if (!pinned && refused(failure)) {
                   // Nothing reached the version: this pod answers, with the body it kept.
                   request.removeAttribute(ScorerMetrics.ROUTED_TO);
