@@ -7,7 +7,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.cache.OwnFieldsOnlyStore;
 import io.mlws.operator.spec.ScorerNames;
 import java.util.List;
 
@@ -15,7 +14,7 @@ import java.util.List;
  * What every object the operator owns has in common: its desired state comes from the reconcile's
  * {@link ScorerPlan}, it is controlled by its MLWebService (so `kubectl delete` and foreground
  * deletion wait for it), and only objects carrying our label are cached, without what other field
- * managers wrote ({@link OwnFieldsOnlyStore}).
+ * managers wrote ({@link OwnedObjectsCache}).
  */
 public abstract class ScorerObject<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, MLWebService> {
@@ -62,10 +61,7 @@ public abstract class ScorerObject<R extends HasMetadata>
   @Override
   protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
       EventSourceContext<MLWebService> context) {
-    return super.informerConfigurationBuilder(context)
-        .withNamespacesInheritedFromController()
-        .withLabelSelector(ScorerNames.SERVICE_OBJECTS_SELECTOR)
-        .withItemStore(
-            new OwnFieldsOnlyStore<>(context.getControllerConfiguration().fieldManager()));
+    return OwnedObjectsCache.selecting(
+        super.informerConfigurationBuilder(context), context, ScorerNames.SERVICE_OBJECTS_SELECTOR);
   }
 }

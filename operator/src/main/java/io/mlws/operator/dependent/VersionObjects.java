@@ -9,7 +9,6 @@ import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDepend
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mlws.api.v1alpha1.MLWebService;
-import io.mlws.operator.cache.OwnFieldsOnlyStore;
 import io.mlws.operator.spec.ScorerNames;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,10 +77,7 @@ public abstract class VersionObjects<R extends HasMetadata>
   @Override
   protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
       EventSourceContext<MLWebService> context) {
-    return super.informerConfigurationBuilder(context)
-        .withNamespacesInheritedFromController()
-        .withLabelSelector(ScorerNames.VERSION_OBJECTS_SELECTOR)
-        .withItemStore(
-            new OwnFieldsOnlyStore<>(context.getControllerConfiguration().fieldManager()));
+    return OwnedObjectsCache.selecting(
+        super.informerConfigurationBuilder(context), context, ScorerNames.VERSION_OBJECTS_SELECTOR);
   }
 }
