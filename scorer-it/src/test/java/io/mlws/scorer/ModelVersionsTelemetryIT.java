@@ -68,7 +68,7 @@ class ModelVersionsTelemetryIT {
           pinned.headers().firstValue("x-ms-request-id").orElseThrow(), "canary");
       assertThat(versionByRequestId.values()).contains("default", "canary");
 
-      await("a request labelled with its version for every call, and its collection")
+      await("a request labelled with its version for every call, its collection, and every hop")
           .atMost(Duration.ofMinutes(2))
           .until(
               () ->
@@ -77,7 +77,8 @@ class ModelVersionsTelemetryIT {
                           .containsAll(versionByRequestId.keySet())
                       && versioned(capture.envelopes(), "MessageData")
                           .keySet()
-                          .containsAll(versionByRequestId.keySet()));
+                          .containsAll(versionByRequestId.keySet())
+                      && everyHopRecorded(capture.envelopes()));
       List<JsonNode> envelopes = capture.envelopes();
       assertThat(versioned(envelopes, "RequestData"))
           .as("the Version of the request that answered each call")
@@ -105,6 +106,34 @@ class ModelVersionsTelemetryIT {
             .anySatisfy(e -> assertThat(Envelopes.type(e)).isEqualTo("RemoteDependencyData"));
       }
     }
+  }
+
+  /**
+   * Whether the operation of every request the canary answered also has the sending pod's request
+   * (Routed To) and its dependency: the two pods export on their own schedules, so these arrive in
+   * no set order.
+   */
+  static boolean everyHopRecorded(List<JsonNode> envelopes) {
+    for (JsonNode request : Envelopes.ofType(envelopes, "RequestData")) {
+      if (!"canary".equals(Envelopes.data(request).path("properties").path("Version").asText())) {
+        continue;
+      }
+      String operation = Envelopes.operationId(request);
+      List<JsonNode> sameOperation =
+          envelopes.stream().filter(e -> operation.equals(Envelopes.operationId(e))).toList();
+      boolean sender =
+          sameOperation.stream()
+              .anyMatch(
+                  e ->
+                      "canary"
+                          .equals(Envelopes.data(e).path("properties").path("Routed To").asText()));
+      boolean hop =
+          sameOperation.stream().anyMatch(e -> "RemoteDependencyData".equals(Envelopes.type(e)));
+      if (!sender || !hop) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Request Id to Version, of the envelopes of this type that have both. */
