@@ -1,13 +1,10 @@
 package io.mlws.e2e;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.mlws.operator.harness.CaptureProcess;
 import io.mlws.operator.harness.LocalCluster;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +39,13 @@ final class BigModelService implements AutoCloseable {
   static final Duration PAUSE = Duration.ofMillis(100);
 
   private final E2eScenario scenario;
-  private final HttpServer server;
+  private final ModelOnTheBridge server;
   private final CaptureProcess capture;
   private final long modelBytes;
   private ClusterIpLoad load;
 
   private BigModelService(
-      E2eScenario scenario, HttpServer server, CaptureProcess capture, long modelBytes) {
+      E2eScenario scenario, ModelOnTheBridge server, CaptureProcess capture, long modelBytes) {
     this.scenario = scenario;
     this.server = server;
     this.capture = capture;
@@ -84,21 +81,12 @@ final class BigModelService implements AutoCloseable {
     String namespace = scenario.namespace();
     String bridgeAddress = cluster.bridgeAddress();
 
-    HttpServer server = HttpServer.create(new InetSocketAddress(bridgeAddress, 0), 8);
-    server.createContext(
-        "/big.onnx",
-        exchange -> {
-          exchange.sendResponseHeaders(200, Files.size(MODEL));
-          try (OutputStream body = exchange.getResponseBody()) {
-            Files.copy(MODEL, body);
-          }
-        });
-    server.start();
+    ModelOnTheBridge server = ModelOnTheBridge.serve(MODEL);
     CaptureProcess capture =
         CaptureProcess.start(bridgeAddress, Files.createTempDirectory("e2e-big-model-capture"));
     cluster.createConnectionStringSecret(
         namespace, NAME + "-capture", capture.connectionString(IKEY));
-    String uri = "http://" + bridgeAddress + ":" + server.getAddress().getPort() + "/big.onnx";
+    String uri = server.uri();
     scenario.create(
         """
                 apiVersion: mlws.io/v1alpha1
@@ -205,7 +193,7 @@ final class BigModelService implements AutoCloseable {
     if (load != null) {
       load.close();
     }
-    server.stop(0);
+    server.close();
     capture.close();
   }
 }

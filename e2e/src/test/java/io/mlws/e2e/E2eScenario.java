@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.operator.harness.CaptureProcess;
@@ -153,6 +154,20 @@ final class E2eScenario implements BeforeAllCallback, AfterAllCallback {
   /** Waits until the service's Ready condition is True. */
   void awaitReady(String service) throws IOException, InterruptedException {
     kubectlHere("wait", "--for=condition=Ready", "mlws/" + service, "--timeout=5m");
+  }
+
+  /** Waits until the Deployment has {@code replicas} ready replicas. */
+  void awaitReadyReplicas(String deployment, int replicas) {
+    await(deployment + " with " + replicas + " ready replicas")
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () -> {
+              Deployment live =
+                  client().apps().deployments().inNamespace(namespace).withName(deployment).get();
+              return live != null
+                  && live.getStatus() != null
+                  && Integer.valueOf(replicas).equals(live.getStatus().getReadyReplicas());
+            });
   }
 
   /** A merge patch of a service; returns the generation the server gave the change. */

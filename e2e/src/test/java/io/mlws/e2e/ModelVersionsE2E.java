@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +46,7 @@ class ModelVersionsE2E {
         "a ClusterIP is reachable from this machine only on the local node");
     scenario.createSmall("split", "iris.onnx", 1, ", versions: [" + version(0, NEXT_MODEL) + "]");
     scenario.awaitReady("split");
-    awaitReadyReplicas("split-canary", 1);
+    scenario.awaitReadyReplicas("split-canary", 1);
     scenario.awaitSettingsAppliedOnStatus("split");
     String base = scenario.scoringThroughClusterIp("split");
 
@@ -63,7 +62,7 @@ class ModelVersionsE2E {
           .isEqualTo(podsBefore);
 
       setCanary(50, "\"replicas\": 3, ");
-      awaitReadyReplicas("split", 3);
+      scenario.awaitReadyReplicas("split", 3);
       scenario.awaitSettingsAppliedOnStatus("split");
       assertThat(canaryPercent(base))
           .as("canary at weight 50, 3 pods against 1")
@@ -207,25 +206,6 @@ class ModelVersionsE2E {
       request.header(VERSION_HEADER, pinned);
     }
     return request.build();
-  }
-
-  static void awaitReadyReplicas(String deployment, int replicas) {
-    await(deployment + " with " + replicas + " ready replicas")
-        .atMost(Duration.ofMinutes(3))
-        .until(
-            () -> {
-              Deployment live =
-                  scenario
-                      .client()
-                      .apps()
-                      .deployments()
-                      .inNamespace(scenario.namespace())
-                      .withName(deployment)
-                      .get();
-              return live != null
-                  && live.getStatus() != null
-                  && Integer.valueOf(replicas).equals(live.getStatus().getReadyReplicas());
-            });
   }
 
   static double sum(String metrics, String prefix, String label) {

@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
+import io.mlws.operator.analysis.VersionAnalysis;
 import io.mlws.operator.auth.ScoringKeysSecret;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.dependent.AutoscalingRequested;
@@ -36,6 +37,7 @@ import io.mlws.operator.dependent.ScorerObject;
 import io.mlws.operator.dependent.ScorerPlan;
 import io.mlws.operator.dependent.ScorerService;
 import io.mlws.operator.dependent.SeveralReplicasPossible;
+import io.mlws.operator.dependent.VersionAutoscalers;
 import io.mlws.operator.dependent.VersionDeployments;
 import io.mlws.operator.dependent.VersionServices;
 import io.mlws.operator.rollout.PodFailures;
@@ -96,10 +98,12 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   private final ScorerNetworkPolicy networkPolicy = new ScorerNetworkPolicy();
   private final VersionDeployments versionDeployments = new VersionDeployments();
   private final VersionServices versionServices = new VersionServices();
+  private final VersionAutoscalers versionAutoscalers = new VersionAutoscalers();
   private final SettingsConfirmation settings;
   private final ScoringKeysSecret keys = new ScoringKeysSecret();
   private final Workflow<MLWebService> workflow;
   private final ScorerImageUpdates imageUpdates;
+  private final VersionAnalysis analysis = new VersionAnalysis();
 
   /** Wakes a service waiting for its turn to move to the operator's scorer image. */
   private final SimpleInboundEventSource<MLWebService> imageTurns =
@@ -121,6 +125,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
             .addDependentResource(deployment)
             .addDependentResource(service)
             .addDependentResource(versionDeployments)
+            .addDependentResource(versionAutoscalers)
             .addDependentResourceAndConfigure(autoscaler)
             .withReconcilePrecondition(new AutoscalingRequested())
             .addDependentResourceAndConfigure(budget)
@@ -144,7 +149,10 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   @Override
   public UpdateControl<MLWebService> reconcile(MLWebService mlws, Context<MLWebService> context) {
     ScorerImageUpdates.Choice image = image(mlws, context);
-    ScorerPlan plan = plan(mlws, image, context);
+    ResolvedSpec asWritten = ResolvedSpec.of(mlws, config);
+    VersionAnalysis.Verdicts verdicts =
+        analysis.observe(mlws, asWritten, context.getClient(), clock.instant());
+    ScorerPlan plan = plan(mlws, asWritten.withRolledBack(verdicts.rolledBack()), image, context);
     Optional<Blocker> blocker =
         invalidSpec(mlws).or(() -> notAllowed(mlws)).or(() -> objectInTheWay(mlws, plan, context));
     WorkflowReconcileResult applied = WorkflowReconcileResult.EMPTY;
@@ -158,9 +166,11 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
       blocker = refused(applied).or(() -> podsFailing(mlws, context));
       announce(mlws, image);
     }
-    MLWebServiceStatus status = recordStatus(mlws, plan, blocker, context);
+    MLWebServiceStatus status = recordStatus(mlws, plan, verdicts, blocker, context);
     applied.throwAggregateExceptionIfErrorsPresent();
     return recheckAfter(blocker, status, image)
+        .map(after -> earlier(after, verdicts.readAgainAfter()))
+        .or(verdicts::readAgainAfter)
         .map(after -> UpdateControl.<MLWebService>noUpdate().rescheduleAfter(after))
         .orElseGet(UpdateControl::noUpdate);
   }
@@ -204,6 +214,10 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
                       List.of(new TransitionEvents.Note("Normal", reason, message)),
                       clock.instant()));
     }
+  }
+
+  private static Duration earlier(Duration one, Optional<Duration> other) {
+    return other.filter(o -> o.compareTo(one) < 0).orElse(one);
   }
 
   /**
@@ -256,8 +270,11 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
 
   /** Spec, telemetry and configuration for this pass, read once and shared with the dependents. */
   private ScorerPlan plan(
-      MLWebService mlws, ScorerImageUpdates.Choice image, Context<MLWebService> context) {
-    ResolvedSpec spec = ResolvedSpec.of(mlws, config).withImage(image.image());
+      MLWebService mlws,
+      ResolvedSpec resolved,
+      ScorerImageUpdates.Choice image,
+      Context<MLWebService> context) {
+    ResolvedSpec spec = resolved.withImage(image.image());
     TelemetryPlan telemetry = TelemetryPlan.of(spec, context.getSecondaryResource(Secret.class));
     ScorerPlan plan =
         new ScorerPlan(spec, telemetry, config, () -> versionAddresses(mlws, context));
@@ -334,6 +351,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     dependents.forEach(dependent -> wanted.add(dependent.wanted(mlws, context)));
     wanted.addAll(versionDeployments.wanted(mlws, plan, context));
     wanted.addAll(versionServices.wanted(mlws, plan, context));
+    wanted.addAll(versionAutoscalers.wanted(mlws, plan, context));
     return ForeignObjects.inTheWay(mlws, wanted, context)
         .map(message -> new Blocker(Blocker.OBJECT_IN_THE_WAY, message));
   }
@@ -379,6 +397,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   private MLWebServiceStatus recordStatus(
       MLWebService mlws,
       ScorerPlan plan,
+      VersionAnalysis.Verdicts verdicts,
       Optional<Blocker> blocker,
       Context<MLWebService> context) {
     Optional<Deployment> live = deployment.getSecondaryResource(mlws, context);
@@ -390,6 +409,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
             plan.spec(),
             live,
             versionDeployments(mlws, context),
+            verdicts.byVersion(),
             plan.telemetry(),
             blocker,
             applying,

@@ -17,6 +17,7 @@ import io.mlws.operator.dependent.ScorerDeployment;
 import io.mlws.operator.dependent.ScorerDisruptionBudget;
 import io.mlws.operator.dependent.ScorerNetworkPolicy;
 import io.mlws.operator.dependent.ScorerService;
+import io.mlws.operator.dependent.VersionAutoscalers;
 import io.mlws.operator.dependent.VersionDeployments;
 import io.mlws.operator.dependent.VersionServices;
 import io.mlws.operator.spec.ResolvedSpec;
@@ -70,12 +71,12 @@ class DesiredStateTest {
             .doesNotContainKey(kind);
       }
     }
-    // The versions' objects: deployment-VERSION.yaml and service-VERSION.yaml, exactly these.
+    // The versions' objects: deployment-, service- and hpa-VERSION.yaml, exactly these.
     try (Stream<Path> files = Files.list(dir)) {
       Map<String, Path> expectedVersionObjects =
           files
               .map(file -> file.getFileName().toString())
-              .filter(file -> file.matches("(deployment|service)-.+\\.yaml"))
+              .filter(file -> file.matches("(deployment|service|hpa)-.+\\.yaml"))
               .collect(
                   Collectors.toMap(file -> file.replace(".yaml", ""), file -> dir.resolve(file)));
       assertThat(actual.keySet().stream().filter(kind -> kind.contains("-")))
@@ -108,6 +109,8 @@ class DesiredStateTest {
     }
     VersionServices.desired(spec)
         .forEach((version, service) -> objects.put("service-" + version, service));
+    VersionAutoscalers.desired(spec)
+        .forEach((version, autoscaler) -> objects.put("hpa-" + version, autoscaler));
     if (spec.autoscaling().isPresent()) {
       objects.put("hpa", ScorerAutoscaler.desired(spec));
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.mlws.api.v1alpha1.ModelVersionStatus;
 import io.mlws.operator.config.OperatorConfig;
 import io.mlws.operator.harness.OperatorHarness;
@@ -105,12 +106,33 @@ class ModelVersionsIT {
         .as("a weight edit rolls no pods")
         .isEqualTo(canaryGeneration);
 
+    // Autoscaled instead of replicas: a HorizontalPodAutoscaler of the version's own.
+    harness.mergePatch(
+        "versioned",
+        """
+        {"spec": {"versions": [{"name": "canary", "weight": 50, "replicas": null,
+          "autoscaling": {"minReplicas": 2, "maxReplicas": 4},
+          "model": {"uri": "file:///opt/mlws/models/iris.onnx", "version": "2"}}]}}
+        """);
+    await("the version's HorizontalPodAutoscaler, scaling its Deployment")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              HorizontalPodAutoscaler hpa = autoscaler("versioned-canary");
+              return hpa != null
+                  && hpa.getSpec().getScaleTargetRef().getName().equals("versioned-canary")
+                  && hpa.getSpec().getMinReplicas() == 2
+                  && hpa.getSpec().getMaxReplicas() == 4;
+            });
+    assertThat(autoscaler("versioned")).as("spec.model's pods are not autoscaled").isNull();
+
     harness.mergePatch("versioned", "{\"spec\": {\"versions\": null}}");
     await("the version's objects gone, the Service back to spec.model's pods")
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
                 harness.deployment("versioned-canary") == null
+                    && autoscaler("versioned-canary") == null
                     && service("versioned-canary") == null
                     && service("versioned-default") == null
                     && service("versioned")
@@ -122,6 +144,17 @@ class ModelVersionsIT {
     assertThat(harness.deployment("versioned").getMetadata().getGeneration())
         .as("nor by a version removed")
         .isEqualTo(generation);
+  }
+
+  static HorizontalPodAutoscaler autoscaler(String name) {
+    return harness
+        .client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(harness.ns)
+        .withName(name)
+        .get();
   }
 
   static Service service(String name) {

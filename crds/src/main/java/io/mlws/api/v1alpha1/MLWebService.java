@@ -36,6 +36,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.dataCollection")
 @AdditionalPrinterColumn(
+    name = "Traffic",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.traffic")
+@AdditionalPrinterColumn(
     name = "URL",
     type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.url")

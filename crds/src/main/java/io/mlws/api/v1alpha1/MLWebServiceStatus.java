@@ -52,6 +52,19 @@ public class MLWebServiceStatus {
           + " its pods. Unset without spec.versions.")
   private List<ModelVersionStatus> versions;
 
+  @JsonPropertyDescription(
+      "With spec.versions: how the calls are shared now, version by version (default 80, canary"
+          + " 20), a rolled-back version marked so. Unset without spec.versions.")
+  private String traffic;
+
+  public String getTraffic() {
+    return traffic;
+  }
+
+  public void setTraffic(String traffic) {
+    this.traffic = traffic;
+  }
+
   public List<ModelVersionStatus> getVersions() {
     return versions;
   }
@@ -146,7 +159,8 @@ public class MLWebServiceStatus {
         && appInsights == other.appInsights
         && dataCollection == other.dataCollection
         && Objects.equals(appliedSettings, other.appliedSettings)
-        && Objects.equals(versions, other.versions);
+        && Objects.equals(versions, other.versions)
+        && Objects.equals(traffic, other.traffic);
   }
 
   @Override

@@ -64,13 +64,40 @@ public class ModelVersionSpec {
   @Min(0)
   @Default(SpecDefaults.REPLICAS)
   @JsonPropertyDescription(
-      "Number of this version's pods. Defaults to 1. Weights hold at any replica count.")
+      "Number of this version's pods, unless autoscaling is set. Defaults to 1. Weights hold at"
+          + " any replica count.")
   private Integer replicas;
+
+  @JsonPropertyDescription(
+      "Scale this version's pods on CPU with a HorizontalPodAutoscaler of its own (NAME-VERSION)"
+          + " instead of replicas: as spec.autoscaling does for the default version's.")
+  private AutoscalingSpec autoscaling;
+
+  public AutoscalingSpec getAutoscaling() {
+    return autoscaling;
+  }
+
+  public void setAutoscaling(AutoscalingSpec autoscaling) {
+    this.autoscaling = autoscaling;
+  }
 
   @JsonPropertyDescription(
       "CPU and memory of this version's scorer container. Unset: the same defaults as"
           + " spec.resources has, not spec.resources itself.")
   private ScorerResources resources;
+
+  @JsonPropertyDescription(
+      "Judge this version by its telemetry against the default version, and roll it back when it"
+          + " is worse. Unset: no analysis.")
+  private VersionAnalysisSpec analysis;
+
+  public VersionAnalysisSpec getAnalysis() {
+    return analysis;
+  }
+
+  public void setAnalysis(VersionAnalysisSpec analysis) {
+    this.analysis = analysis;
+  }
 
   public String getName() {
     return name;

@@ -26,6 +26,9 @@ public class ModelVersionStatus {
   @JsonPropertyDescription("The version's scorer pods ready to serve.")
   private Integer readyReplicas;
 
+  @JsonPropertyDescription("With spec.versions[].analysis: what it saw in its last window.")
+  private VersionAnalysisStatus analysis;
+
   public ModelVersionStatus() {}
 
   public ModelVersionStatus(String name, int weight, int replicas, int readyReplicas) {
@@ -33,6 +36,19 @@ public class ModelVersionStatus {
     this.weight = weight;
     this.replicas = replicas;
     this.readyReplicas = readyReplicas;
+  }
+
+  public VersionAnalysisStatus getAnalysis() {
+    return analysis;
+  }
+
+  public ModelVersionStatus withAnalysis(VersionAnalysisStatus analysis) {
+    this.analysis = analysis;
+    return this;
+  }
+
+  public void setAnalysis(VersionAnalysisStatus analysis) {
+    this.analysis = analysis;
   }
 
   public String getName() {
@@ -73,7 +89,8 @@ public class ModelVersionStatus {
         && Objects.equals(name, that.name)
         && Objects.equals(weight, that.weight)
         && Objects.equals(replicas, that.replicas)
-        && Objects.equals(readyReplicas, that.readyReplicas);
+        && Objects.equals(readyReplicas, that.readyReplicas)
+        && Objects.equals(analysis, that.analysis);
   }
 
   @Override

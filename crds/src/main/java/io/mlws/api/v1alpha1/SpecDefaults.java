@@ -18,6 +18,24 @@ public final class SpecDefaults {
   public static final int MAX_VERSIONS = 5;
 
   public static final int VERSION_NAME_LENGTH = 20;
+
+  /**
+   * A version's analysis, each field unset: the last minute, judged once the version has answered
+   * 50 calls in it; rolled back when its failure rate is 5 points above the default version's, or
+   * its p95 latency 50 % above it.
+   */
+  public static final String ANALYSIS_WINDOW_SECONDS = "60";
+
+  public static final String ANALYSIS_MIN_REQUESTS = "50";
+  public static final String ANALYSIS_MAX_FAILURE_RATE_INCREASE = "5";
+  public static final String ANALYSIS_MAX_LATENCY_INCREASE = "50";
+
+  /**
+   * A p95 difference smaller than this is never a regression: near zero the scorer's histogram
+   * buckets are 1, 2 and 5 ms apart, and a fast model's p95 moves by that much between windows.
+   */
+  public static final int ANALYSIS_LATENCY_RESOLUTION_MILLISECONDS = 5;
+
   public static final String MODEL_CREDENTIAL_TYPE = "AuthorizationHeader";
   public static final String SECRET_KEY = "connection-string";
   public static final String APP_INSIGHTS_ENABLED = "false";

@@ -54,6 +54,7 @@ public class VersionDeployments extends VersionObjects<Deployment> {
         .editTemplate()
         .editMetadata()
         .withLabels(podLabels)
+        .addToAnnotations(ScorerNames.MODEL_ANNOTATION, version.model().digest())
         .endMetadata()
         .editSpec()
         .editFirstContainer()

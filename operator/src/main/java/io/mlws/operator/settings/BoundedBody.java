@@ -14,7 +14,7 @@ import java.util.concurrent.Flow;
  * connection dropped) and comes as empty, so a pod that answers with a flood of bytes costs the
  * operator at most that much memory.
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<Optional<String>> {
+public final class BoundedBody implements HttpResponse.BodySubscriber<Optional<String>> {
   private final int maxBytes;
   private final byte[] body;
   private final CompletableFuture<Optional<String>> result = new CompletableFuture<>();
@@ -26,7 +26,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<Optional<String>>
     this.body = new byte[maxBytes];
   }
 
-  static HttpResponse.BodyHandler<Optional<String>> handler(int maxBytes) {
+  public static HttpResponse.BodyHandler<Optional<String>> handler(int maxBytes) {
     return info -> new BoundedBody(maxBytes);
   }
 

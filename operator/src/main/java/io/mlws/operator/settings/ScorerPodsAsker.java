@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlws.operator.ApiRefusal;
+import io.mlws.operator.pods.ServingPods;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,24 +44,11 @@ final class ScorerPodsAsker {
 
   List<PodSettingsAnswer> ask(
       KubernetesClient client, String namespace, Map<String, String> selector, int port) {
-    List<Pod> ready =
-        client.pods().inNamespace(namespace).withLabels(selector).list().getItems().stream()
-            .filter(ScorerPodsAsker::servesTraffic)
-            .toList();
+    List<Pod> ready = ServingPods.list(client, namespace, selector);
     List<Map.Entry<String, CompletableFuture<PodSettingsAnswer>>> asked =
         ready.stream().map(pod -> Map.entry(pod.getMetadata().getName(), ask(pod, port))).toList();
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     return asked.stream().map(e -> await(e.getKey(), e.getValue(), deadline)).toList();
-  }
-
-  /** Ready and not on its way out: the pods the Service sends requests to. */
-  static boolean servesTraffic(Pod pod) {
-    return pod.getMetadata().getDeletionTimestamp() == null
-        && pod.getStatus() != null
-        && pod.getStatus().getPodIP() != null
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   CompletableFuture<PodSettingsAnswer> ask(Pod pod, int port) {

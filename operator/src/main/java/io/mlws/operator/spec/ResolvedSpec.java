@@ -28,11 +28,15 @@ import io.mlws.api.v1alpha1.ScoringSpec;
 import io.mlws.api.v1alpha1.SecretKeyReference;
 import io.mlws.api.v1alpha1.SpecDefaults;
 import io.mlws.api.v1alpha1.StorageCredential;
+import io.mlws.api.v1alpha1.VersionAnalysisSpec;
+import io.mlws.operator.Sha256;
 import io.mlws.operator.config.OperatorConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -68,7 +72,20 @@ public record ResolvedSpec(
       int mirrorPercentage,
       Model model,
       int replicas,
-      ResourceRequirements resources) {}
+      Optional<ResolvedAutoscaling> autoscaling,
+      ResourceRequirements resources,
+      Optional<Analysis> analysis,
+      boolean rolledBack) {
+
+    /** Rolled back by its analysis: no calls and no copies, its pods kept running. */
+    Version rollBack() {
+      return new Version(name, 0, 0, model, replicas, autoscaling, resources, analysis, true);
+    }
+  }
+
+  /** spec.versions[].analysis with its defaults: a window, a minimum of calls, two thresholds. */
+  public record Analysis(
+      Duration window, int minRequests, int maxFailureRateIncrease, int maxLatencyIncrease) {}
 
   /** spec.model: where the model is, how it is checked, named, fetched and downloaded. */
   public record Model(
@@ -77,7 +94,13 @@ public record ResolvedSpec(
       String name,
       String version,
       Optional<ResolvedCredential> credential,
-      ModelDownload download) {}
+      ModelDownload download) {
+
+    /** What tells this model from another: where it is, its checksum, name and version. */
+    public String digest() {
+      return Sha256.hex(String.join("\n", uri, sha256.orElse(""), name, version)).substring(0, 16);
+    }
+  }
 
   /** spec.appInsights: whether telemetry is asked for, where it goes, how much, as whom. */
   public record AppInsights(
@@ -181,9 +204,34 @@ public record ResolvedSpec(
   }
 
   /**
-   * The spec of one version's pods: this one with the version's model, replica count and resources
-   * (a version is never autoscaled); the Deployment built from it is then renamed and relabelled
-   * for the version.
+   * The same spec with the versions its analysis rolled back answering nothing: the default version
+   * answers their share.
+   */
+  public ResolvedSpec withRolledBack(Set<String> rolledBack) {
+    return new ResolvedSpec(
+        name,
+        namespace,
+        model,
+        image,
+        replicas,
+        autoscaling,
+        appInsights,
+        dataCollection,
+        resources,
+        pod,
+        clusterDomain,
+        callers,
+        requests,
+        probes,
+        versions.stream()
+            .map(version -> rolledBack.contains(version.name()) ? version.rollBack() : version)
+            .toList());
+  }
+
+  /**
+   * The spec of one version's pods: this one with the version's model, replica count or
+   * autoscaling, and resources; the objects built from it are then renamed and relabelled for the
+   * version.
    */
   public ResolvedSpec forVersion(Version version) {
     return new ResolvedSpec(
@@ -191,8 +239,8 @@ public record ResolvedSpec(
         namespace,
         version.model(),
         image,
-        Optional.of(version.replicas()),
-        Optional.empty(),
+        version.autoscaling().isPresent() ? Optional.empty() : Optional.of(version.replicas()),
+        version.autoscaling(),
         appInsights,
         dataCollection,
         version.resources(),
@@ -258,7 +306,26 @@ public record ResolvedSpec(
         model(Objects.requireNonNullElseGet(version.getModel(), ModelSpec::new), name),
         Objects.requireNonNullElse(
             version.getReplicas(), SpecDefaults.integer(SpecDefaults.REPLICAS)),
-        resources(version.getResources()));
+        Optional.ofNullable(version.getAutoscaling()).map(ResolvedSpec::autoscaling),
+        resources(version.getResources()),
+        Optional.ofNullable(version.getAnalysis()).map(ResolvedSpec::analysis),
+        false);
+  }
+
+  private static Analysis analysis(VersionAnalysisSpec analysis) {
+    return new Analysis(
+        Duration.ofSeconds(
+            Objects.requireNonNullElse(
+                analysis.getWindowSeconds(),
+                SpecDefaults.integer(SpecDefaults.ANALYSIS_WINDOW_SECONDS))),
+        Objects.requireNonNullElse(
+            analysis.getMinRequests(), SpecDefaults.integer(SpecDefaults.ANALYSIS_MIN_REQUESTS)),
+        Objects.requireNonNullElse(
+            analysis.getMaxFailureRateIncrease(),
+            SpecDefaults.integer(SpecDefaults.ANALYSIS_MAX_FAILURE_RATE_INCREASE)),
+        Objects.requireNonNullElse(
+            analysis.getMaxLatencyIncrease(),
+            SpecDefaults.integer(SpecDefaults.ANALYSIS_MAX_LATENCY_INCREASE)));
   }
 
   private static AuthMode authMode(MLWebServiceSpec spec) {

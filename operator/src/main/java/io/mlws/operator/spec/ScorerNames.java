@@ -20,6 +20,12 @@ public final class ScorerNames {
   /** The version of spec.versions an object serves; spec.model's objects have none. */
   public static final String VERSION_LABEL = "mlws.io/version";
 
+  /**
+   * On a version's pods, which model they serve (ResolvedSpec.Model#digest): analysis counts only
+   * the calls of pods that serve the version's model of now.
+   */
+  public static final String MODEL_ANNOTATION = "mlws.io/model";
+
   /** The app name of spec.model's objects and pods. */
   static final String APP = "mlws-scorer";
 

@@ -12,6 +12,7 @@ import io.mlws.api.v1alpha1.MLWebService;
 import io.mlws.api.v1alpha1.MLWebServiceStatus;
 import io.mlws.api.v1alpha1.ModelVersionStatus;
 import io.mlws.api.v1alpha1.SpecDefaults;
+import io.mlws.api.v1alpha1.VersionAnalysisStatus;
 import io.mlws.operator.settings.SettingsReport;
 import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.spec.ScorerNames;
@@ -38,15 +39,30 @@ public final class ObservedStatus {
     return compute(mlws, spec, deployment, Map.of(), telemetry, blocker, settings, now);
   }
 
+  public static MLWebServiceStatus compute(
+      MLWebService mlws,
+      ResolvedSpec spec,
+      Optional<Deployment> deployment,
+      Map<String, Deployment> versionDeployments,
+      TelemetryPlan telemetry,
+      Optional<Blocker> blocker,
+      Optional<SettingsReport> settings,
+      Instant now) {
+    return compute(
+        mlws, spec, deployment, versionDeployments, Map.of(), telemetry, blocker, settings, now);
+  }
+
   /**
-   * The status, with the Deployments of spec.versions by version name: Ready once spec.model's pods
-   * and every version's are rolled out.
+   * The status, with the Deployments of spec.versions by version name and what their analysis
+   * found: Ready once spec.model's pods and every version's are rolled out and no version is rolled
+   * back (a rollback is Stalled: the spec's intent is not served until a person acts).
    */
   public static MLWebServiceStatus compute(
       MLWebService mlws,
       ResolvedSpec spec,
       Optional<Deployment> deployment,
       Map<String, Deployment> versionDeployments,
+      Map<String, VersionAnalysisStatus> analyses,
       TelemetryPlan telemetry,
       Optional<Blocker> blocker,
       Optional<SettingsReport> settings,
@@ -57,6 +73,7 @@ public final class ObservedStatus {
         new ConditionList(previous == null ? null : previous.getConditions(), generation, now);
     Rollout rollout = Rollout.of(deployment);
     Optional<String> versionRollingOut = versionRollingOut(spec, versionDeployments);
+    Optional<String> rolledBack = rolledBack(spec, analyses);
 
     if (blocker.isPresent()) {
       Blocker b = blocker.get();
@@ -70,6 +87,12 @@ public final class ObservedStatus {
           .set(READY, false, "ProgressDeadlineExceeded", message)
           .set(RECONCILING, false, "ProgressDeadlineExceeded", message)
           .set(STALLED, true, "ProgressDeadlineExceeded", message);
+    } else if (rolledBack.isPresent()) {
+      String message = rolledBack.get();
+      conditions
+          .set(READY, false, "VersionRolledBack", message)
+          .set(RECONCILING, false, "VersionRolledBack", message)
+          .set(STALLED, true, "VersionRolledBack", message);
     } else if (rollout.complete() && telemetry.requestedButMissing()) {
       // The decision for GitOps: serving without the monitoring asked for is not healthy.
       String message =
@@ -127,8 +150,47 @@ public final class ObservedStatus {
     status.setDataCollection(telemetry.dataCollection(spec));
     status.setAppliedSettings(
         settings.filter(SettingsReport::allApply).map(SettingsReport::wanted).orElse(null));
-    status.setVersions(versions(spec, rollout, versionDeployments));
+    status.setVersions(versions(spec, rollout, versionDeployments, analyses));
+    status.setTraffic(traffic(spec));
     return status;
+  }
+
+  /** The versions rolled back by their analysis, said with its figures and what undoes it. */
+  private static Optional<String> rolledBack(
+      ResolvedSpec spec, Map<String, VersionAnalysisStatus> analyses) {
+    List<String> said = new ArrayList<>();
+    for (ResolvedSpec.Version version : spec.versions()) {
+      VersionAnalysisStatus analysis = analyses.get(version.name());
+      if (version.rolledBack() && analysis != null) {
+        said.add("model version " + version.name() + " " + analysis.getMessage());
+      }
+    }
+    return said.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            String.join("; ", said)
+                + ". The default version answers its calls; a new model in its spec, or the"
+                + " version removed, ends the rollback");
+  }
+
+  /** How the calls are shared, e.g. "default 80, canary 20"; unset without spec.versions. */
+  static String traffic(ResolvedSpec spec) {
+    if (spec.versions().isEmpty()) {
+      return null;
+    }
+    List<String> shares = new ArrayList<>();
+    shares.add(SpecDefaults.DEFAULT_VERSION_NAME + " " + spec.defaultWeight());
+    for (ResolvedSpec.Version version : spec.versions()) {
+      shares.add(
+          version.name()
+              + " "
+              + version.weight()
+              + (version.mirrorPercentage() > 0
+                  ? " (mirror " + version.mirrorPercentage() + ")"
+                  : "")
+              + (version.rolledBack() ? " (rolled back)" : ""));
+    }
+    return String.join(", ", shares);
   }
 
   /** The first version of spec.versions whose pods are not all rolled out, said as progress. */
@@ -144,7 +206,10 @@ public final class ObservedStatus {
   }
 
   private static List<ModelVersionStatus> versions(
-      ResolvedSpec spec, Rollout rollout, Map<String, Deployment> versionDeployments) {
+      ResolvedSpec spec,
+      Rollout rollout,
+      Map<String, Deployment> versionDeployments,
+      Map<String, VersionAnalysisStatus> analyses) {
     if (spec.versions().isEmpty()) {
       return null;
     }
@@ -159,7 +224,8 @@ public final class ObservedStatus {
       Rollout of = Rollout.of(Optional.ofNullable(versionDeployments.get(version.name())));
       versions.add(
           new ModelVersionStatus(
-              version.name(), version.weight(), of.replicas(), of.readyReplicas()));
+                  version.name(), version.weight(), of.replicas(), of.readyReplicas())
+              .withAnalysis(analyses.get(version.name())));
     }
     return versions;
   }

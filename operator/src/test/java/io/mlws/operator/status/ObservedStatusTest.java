@@ -191,6 +191,64 @@ class ObservedStatusTest {
         .isEqualTo(mlws.getStatus());
   }
 
+  /**
+   * A version rolled back by its analysis: its weight 0 and the default's 100 in status, the spec's
+   * intent untouched, and Stalled (kstatus Failed, Argo CD Degraded) with the figures, though every
+   * pod is ready: the commit's intent is not served until a person acts.
+   */
+  @Test
+  void aRolledBackVersionIsStalledWithItsFigures() {
+    MLWebService mlws =
+        new KubernetesSerialization()
+            .unmarshal(
+                """
+                apiVersion: mlws.io/v1alpha1
+                kind: MLWebService
+                metadata: {name: iris, namespace: ml, generation: 3}
+                spec:
+                  model: {uri: 'file:///m.onnx'}
+                  replicas: 2
+                  versions:
+                  - {name: canary, weight: 20, model: {uri: 'file:///n.onnx'}, analysis: {}}
+                """,
+                MLWebService.class);
+    ResolvedSpec spec =
+        ResolvedSpec.of(mlws, OperatorConfig.defaults()).withRolledBack(java.util.Set.of("canary"));
+    io.mlws.api.v1alpha1.VersionAnalysisStatus analysis =
+        new io.mlws.api.v1alpha1.VersionAnalysisStatus();
+    analysis.setPhase(io.mlws.api.v1alpha1.VersionAnalysisStatus.ROLLED_BACK);
+    analysis.setMessage("rolled back: 100.0 % of its calls failed");
+    Deployment canary = deployment(4, 2, 2, 2, 2, null).get();
+
+    MLWebServiceStatus status =
+        ObservedStatus.compute(
+            mlws,
+            spec,
+            deployment(4, 2, 2, 2, 2, null),
+            Map.of("canary", canary),
+            Map.of("canary", analysis),
+            TelemetryPlan.of(spec, Optional.empty()),
+            Optional.empty(),
+            Optional.empty(),
+            T0);
+
+    assertThat(StatusConditions.find(status, "Ready").get().getStatus()).isEqualTo("False");
+    assertThat(StatusConditions.find(status, "Stalled").get().getStatus()).isEqualTo("True");
+    assertThat(StatusConditions.find(status, "Stalled").get().getReason())
+        .isEqualTo("VersionRolledBack");
+    assertThat(StatusConditions.find(status, "Stalled").get().getMessage())
+        .startsWith("model version canary rolled back: 100.0 % of its calls failed")
+        .contains("a new model in its spec, or the version removed, ends the rollback");
+    assertThat(status.getVersions())
+        .extracting(v -> v.getName() + "=" + v.getWeight())
+        .containsExactly("default=100", "canary=0");
+    assertThat(status.getVersions().get(1).getAnalysis()).isEqualTo(analysis);
+    assertThat(status.getTraffic()).isEqualTo("default 100, canary 0 (rolled back)");
+    assertThat(mlws.getSpec().getVersions().get(0).getWeight())
+        .as("the spec as written")
+        .isEqualTo(20);
+  }
+
   private static MLWebServiceStatus compute(
       MLWebService mlws, Optional<Deployment> deployment, List<String> problems, Instant now) {
     ResolvedSpec spec = ResolvedSpec.of(mlws, OperatorConfig.defaults());
