@@ -62,7 +62,7 @@ class ModelVersionsIT {
     assertThat(canary.getSpec().getSelector().getMatchLabels())
         .containsEntry(ScorerNames.VERSION_LABEL, "canary")
         .containsEntry("app.kubernetes.io/name", "mlws-scorer-version");
-    await("the service selects every version's pods, each version has a Service")
+    await("each version has a Service, the service's own still selects spec.model's pods")
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
@@ -71,7 +71,7 @@ class ModelVersionsIT {
                     && service("versioned")
                         .getSpec()
                         .getSelector()
-                        .equals(ScorerNames.endpointSelector("versioned")));
+                        .equals(ScorerNames.selector("versioned")));
     await("the settings file lists both versions at their Services' cluster IPs")
         .atMost(Duration.ofSeconds(60))
         .until(() -> routes().equals(Map.of("default", 80, "canary", 20)) && routedToServices());

@@ -52,7 +52,10 @@ public class ScorerNetworkPolicy extends ScorerObject<NetworkPolicy> {
         .withMetadata(ScorerNames.metadata(name, name, spec.namespace()))
         .withNewSpec()
         .withNewPodSelector()
-        .withMatchLabels(ScorerService.selector(spec))
+        .withMatchLabels(
+            spec.versions().isEmpty()
+                ? ScorerNames.selector(name)
+                : ScorerNames.endpointSelector(name))
         .endPodSelector()
         .withPolicyTypes("Ingress")
         .addNewIngress()

@@ -25,13 +25,13 @@ public class ScorerService extends ScorerObject<Service> {
   }
 
   /**
-   * spec.model's pods, or while there are spec.versions every version's pods (each routes the calls
-   * it takes by the versions' weights).
+   * spec.model's pods, with or without spec.versions: they take every caller's connection and share
+   * the calls by the versions' weights, sending the others' on to their Services. A version's pods
+   * take only the calls sent on to them, so a slow version, or one with a shadow's share only,
+   * never holds a caller's connection.
    */
   public static Map<String, String> selector(ResolvedSpec spec) {
-    return spec.versions().isEmpty()
-        ? ScorerNames.selector(spec.name())
-        : ScorerNames.endpointSelector(spec.name());
+    return ScorerNames.selector(spec.name());
   }
 
   public static Service desired(String name, String namespace, Map<String, String> selector) {

@@ -106,8 +106,8 @@ public final class ScorerNames {
   }
 
   /**
-   * Labels every scorer pod of a service has, spec.model's and its versions': what the Service
-   * selects while there are versions.
+   * Labels every scorer pod of a service has, spec.model's and its versions': what the
+   * NetworkPolicy covers, and the pods the operator asks for their settings and counts.
    */
   public static Map<String, String> endpointSelector(String name) {
     return Map.of(

@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shadow traffic: once the caller's answer is written, a copy of the call goes to each version
@@ -22,6 +26,11 @@ import org.eclipse.jetty.server.Response;
  */
 final class Mirroring {
   static final int MIRRORED_AT_ONCE = 64;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Mirroring.class);
+
+  /** A copy that cannot be sent is said once in the log; each is counted. */
+  private static final AtomicBoolean FIRST_FAILURE = new AtomicBoolean();
 
   private final HttpClient client;
   private final Duration timeout;
@@ -40,27 +49,38 @@ final class Mirroring {
       String liveVersion,
       int liveStatus,
       byte[] liveAnswer) {
-    Optional<String> livePrediction =
-        liveStatus == 200 ? PredictionDigest.of(liveAnswer) : Optional.empty();
+    // Read once, and only for a copy that is sent: a copy skipped costs the caller nothing.
+    Optional<String> livePrediction = null;
     for (VersionRoutes.Route mirror : mirrors) {
       if (!inFlight.tryAcquire()) {
         ScorerMetrics.mirrored(mirror.name(), "skipped");
         continue;
       }
-      HttpRequest.Builder call = VersionRouter.sentOn(request, body, mirror, timeout);
-      call.header(VersionRouter.MIRROR_OF_HEADER, liveVersion);
-      livePrediction.ifPresent(digest -> call.header(VersionRouter.LIVE_PREDICTION_HEADER, digest));
+      if (livePrediction == null) {
+        livePrediction = liveStatus == 200 ? PredictionDigest.of(liveAnswer) : Optional.empty();
+      }
+      Optional<String> live = livePrediction;
       try {
+        HttpRequest.Builder call = VersionRouter.sentOn(request, body, mirror, timeout);
+        call.header(VersionRouter.MIRROR_OF_HEADER, liveVersion);
+        live.ifPresent(digest -> call.header(VersionRouter.LIVE_PREDICTION_HEADER, digest));
         client
             .sendAsync(call.build(), HttpResponse.BodyHandlers.ofByteArray())
+            .orTimeout(timeout.plus(VersionRouter.ANSWER_MARGIN).toMillis(), TimeUnit.MILLISECONDS)
             .whenComplete(
                 (answer, failure) -> {
                   inFlight.release();
-                  ScorerMetrics.mirrored(mirror.name(), outcome(livePrediction, answer, failure));
+                  ScorerMetrics.mirrored(mirror.name(), outcome(live, answer, failure));
                 });
       } catch (RuntimeException e) {
         inFlight.release();
         ScorerMetrics.mirrored(mirror.name(), "unreachable");
+        if (FIRST_FAILURE.compareAndSet(false, true)) {
+          LOG.warn(
+              "shadow traffic: a copy for model version '{}' could not be sent: {}",
+              mirror.name(),
+              e.toString());
+        }
       }
     }
   }

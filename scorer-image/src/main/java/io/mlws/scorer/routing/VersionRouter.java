@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -94,6 +95,10 @@ public final class VersionRouter extends Handler.Wrapper {
   private final Supplier<VersionRoutes> routes;
   private final HttpClient client;
   private final Duration timeout;
+
+  /** Beyond the sent call's own timeout, how long its answer's body may take to arrive. */
+  static final Duration ANSWER_MARGIN = Duration.ofSeconds(5);
+
   private final Semaphore sending = new Semaphore(SENT_AT_ONCE);
   private final Mirroring mirroring;
 
@@ -129,7 +134,12 @@ public final class VersionRouter extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     String pinned = request.getHeaders().get(VERSION_HEADER);
-    boolean routedHere = request.getHeaders().contains(ROUTED_HEADER);
+    // spec.model's pods take the callers' connections (the service's own Service selects them):
+    // there a call said to be sent on, or a shadow copy, is a caller's claim, not believed. Only a
+    // version's pods, which take the calls spec.model's pods send on, answer such a call as sent.
+    boolean routedHere =
+        !now.own().equals(VersionRoutes.DEFAULT_VERSION)
+            && request.getHeaders().contains(ROUTED_HEADER);
     String version;
     boolean drawn = false;
     if (pinned != null) {
@@ -241,13 +251,18 @@ public final class VersionRouter extends Handler.Wrapper {
     Context telemetry = Context.current();
     client
         .sendAsync(call.build(), HttpResponse.BodyHandlers.ofByteArray())
+        // The client's timeout ends the wait for the answer's headers, not for its body: a
+        // version that stops half-way through an answer must not hold the caller for ever.
+        .orTimeout(timeout.plus(ANSWER_MARGIN).toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(
             (answer, failure) -> {
               sending.release();
+              // Whatever happens here, the caller is answered: an exception thrown in this
+              // callback would be kept by the future, where nobody looks.
               try (Scope scope = telemetry.makeCurrent()) {
                 if (failure == null) {
                   // The copies first: once the answer is written the request may be recycled.
-                  // Sending them waits for nothing.
+                  // Sending them waits for nothing, and never fails the caller's call.
                   mirroring.copy(
                       request, bytes, mirrors, route.name(), answer.statusCode(), answer.body());
                   relay(answer, route.name(), response, callback);
@@ -265,6 +280,8 @@ public final class VersionRouter extends Handler.Wrapper {
                       "VersionUnreachable",
                       "model version '" + route.name() + "' did not answer: " + reason(failure));
                 }
+              } catch (RuntimeException | Error e) {
+                callback.failed(e);
               }
             });
   }

@@ -109,6 +109,24 @@ class VersionRoutingTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(misrouted.statusCode()).isEqualTo(502);
     assertThat(misrouted.body()).contains("VersionUnreachable");
+
+    // spec.model's pods, where callers arrive, do not believe a caller who says its call was sent
+    // on or is a shadow copy: its call is shared by weight like any other.
+    Map<String, Integer> claimed = new HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      HttpResponse<String> answer =
+          HTTP.send(
+              post(stable)
+                  .header("mlws-routed", "default")
+                  .header("mlws-mirror-of", "canary")
+                  .header("mlws-live-prediction", "0".repeat(64))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      claimed.merge(
+          answer.headers().firstValue("azureml-model-deployment").orElse("?"), 1, Integer::sum);
+    }
+    assertThat(claimed.keySet()).containsExactlyInAnyOrder("default", "canary");
   }
 
   @Test

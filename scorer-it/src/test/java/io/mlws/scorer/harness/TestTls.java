@@ -1,9 +1,12 @@
 package io.mlws.scorer.harness;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -11,14 +14,45 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A test's own certificate authority, made by the JDK's keytool, and a certificate for 127.0.0.1 it
- * issued: the server's key store (key, certificate and CA chain, also usable as a .pfx), and a
- * trust store holding only the CA for the JVM that calls it.
+ * The test JVM's own certificate authority, made by the JDK's keytool, and a certificate for
+ * 127.0.0.1 it issued: the server's key store (key, certificate and CA chain, also usable as a
+ * .pfx), and a trust store holding only the CA for the JVM that calls it. They are made once per
+ * JVM (keytool is a JVM of its own, eight runs a second of CPU each) and copied into each test's
+ * folder, where {@link #trust} may add to its copy of the trust store.
  */
 public record TestTls(Path keyStore, Path trustStore) {
   public static final String PASSWORD = "test-only";
 
-  public static TestTls create(Path dir) throws Exception {
+  private static final List<String> FILES =
+      List.of("ca.p12", "ca.crt", "server.p12", "server.crt", "trust.p12");
+
+  /** Where this JVM's authority and key were made, once. */
+  private static Path made;
+
+  /** This JVM's authority and server key, copied into {@code dir}. */
+  public static synchronized TestTls create(Path dir) throws Exception {
+    if (made == null) {
+      Path folder = Files.createTempDirectory("mlws-test-tls");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    for (String file : FILES) {
+                      folder.resolve(file).toFile().delete();
+                    }
+                    folder.resolve("server.csr").toFile().delete();
+                    folder.toFile().delete();
+                  }));
+      make(folder);
+      made = folder;
+    }
+    for (String file : FILES) {
+      Files.copy(made.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
+    return new TestTls(dir.resolve("server.p12"), dir.resolve("trust.p12"));
+  }
+
+  private static void make(Path dir) throws Exception {
     Path caStore = dir.resolve("ca.p12");
     Path caCertificate = dir.resolve("ca.crt");
     Path keyStore = dir.resolve("server.p12");
@@ -107,14 +141,19 @@ public record TestTls(Path keyStore, Path trustStore) {
         "2");
     importCertificate("ca", caCertificate, keyStore);
     importCertificate("server", certificate, keyStore);
-    TestTls tls = new TestTls(keyStore, trustStore);
-    tls.trust("ca", caCertificate);
-    return tls;
+    importCertificate("ca", caCertificate, trustStore);
   }
 
   /** Adds a certificate (PEM or DER) to what the trust store's holders trust. */
   public TestTls trust(String alias, Path certificate) throws Exception {
-    importCertificate(alias, certificate, trustStore);
+    KeyStore trusted = load(trustStore);
+    try (InputStream in = Files.newInputStream(certificate)) {
+      trusted.setCertificateEntry(
+          alias, CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    try (OutputStream out = Files.newOutputStream(trustStore)) {
+      trusted.store(out, PASSWORD.toCharArray());
+    }
     return this;
   }
 
