@@ -27,7 +27,8 @@ class PrinterColumnOrderTest {
     List<JsonNode> installedColumns = columns(installed);
 
     assertThat(generatedColumns.stream().map(c -> c.get("name").asText()))
-        .containsExactly("Ready", "Replicas", "Ready-Replicas", "Insights", "Data", "URL", "Age");
+        .containsExactly(
+            "Ready", "Replicas", "Ready-Replicas", "Insights", "Data", "Traffic", "URL", "Age");
     assertThat(installedColumns).isEqualTo(generatedColumns);
     JsonNode installedSchema = installed.at("/spec/versions/0/schema");
     assertThat(installedSchema.equals(NUMBERS_BY_VALUE, generated.at("/spec/versions/0/schema")))

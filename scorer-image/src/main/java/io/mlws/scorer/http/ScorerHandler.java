@@ -12,6 +12,7 @@ import io.mlws.scorer.model.ScoringTimedOut;
 import io.mlws.scorer.model.Tensor;
 import io.mlws.scorer.protocol.ApiError;
 import io.mlws.scorer.protocol.AzureMlScoring;
+import io.mlws.scorer.protocol.BinaryTensorData;
 import io.mlws.scorer.protocol.OpenInferenceV2;
 import io.mlws.scorer.protocol.SwaggerDocument;
 import io.mlws.scorer.settings.RuntimeSettings;
@@ -68,9 +69,18 @@ public final class ScorerHandler extends Handler.Abstract {
   }
 
   /** What a route answers: a status and a JSON body. */
-  record Reply(int status, JsonNode body) {
+  /** An answer: JSON, or with {@code binary} a body in the binary tensor data extension. */
+  record Reply(int status, JsonNode body, BinaryTensorData.Body binary) {
+    Reply(int status, JsonNode body) {
+      this(status, body, null);
+    }
+
     static Reply ok(JsonNode body) {
       return new Reply(200, body);
+    }
+
+    static Reply binary(BinaryTensorData.Body binary) {
+      return new Reply(200, null, binary);
     }
   }
 
@@ -109,8 +119,17 @@ public final class ScorerHandler extends Handler.Abstract {
               requestId);
     }
     response.setStatus(reply.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-    byte[] body = reply.body().toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body;
+    if (reply.binary() != null) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+      response
+          .getHeaders()
+          .put(BinaryTensorData.HEADER_LENGTH, String.valueOf(reply.binary().headerLength()));
+      body = reply.binary().bytes();
+    } else {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+      body = reply.body().toString().getBytes(StandardCharsets.UTF_8);
+    }
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
   }
@@ -202,16 +221,27 @@ public final class ScorerHandler extends Handler.Abstract {
     return Reply.ok(answer);
   }
 
+  /**
+   * A V2 call: JSON whatever its Content-Type says (the protocol's body is JSON; tritonclient sends
+   * none), or in the binary tensor data extension; its answer in the extension when the call asked
+   * for binary outputs.
+   */
   private Reply infer(Request request, DataCollector.RequestIds ids, RuntimeSettings now)
       throws Exception {
-    JsonNode body = jsonBody(request);
+    String headerLength = request.getHeaders().get(BinaryTensorData.HEADER_LENGTH);
+    JsonNode body =
+        headerLength != null
+            ? BinaryTensorData.request(bytes(request), headerLength)
+            : json(bytes(request));
     OnnxModel onnx = model.require();
     Map<String, Tensor> inputs = OpenInferenceV2.inputs(body, onnx.signature(), maxRows);
     ObjectNode answer =
         OpenInferenceV2.response(
             timed(onnx, inputs), onnx, now.modelName(), now.modelVersion(), body);
     collector.collect(ids, body, answer);
-    return Reply.ok(answer);
+    return BinaryTensorData.response(answer.deepCopy(), body)
+        .map(Reply::binary)
+        .orElseGet(() -> Reply.ok(answer));
   }
 
   /** Names the request for telemetry by its route, and refuses methods the route does not take. */
@@ -232,6 +262,11 @@ public final class ScorerHandler extends Handler.Abstract {
           "send the body as application/json, not "
               + (contentType == null ? "no Content-Type" : contentType));
     }
+    return json(bytes(request));
+  }
+
+  /** The body, read whole within the size limit. */
+  private byte[] bytes(Request request) throws ApiError {
     long declared = request.getLength();
     if (declared > maxRequestBytes) {
       throw new ApiError(
@@ -250,6 +285,11 @@ public final class ScorerHandler extends Handler.Abstract {
       throw new ApiError(
           413, "PayloadTooLarge", "the body is larger than " + maxRequestBytes + " bytes");
     }
+    return bytes;
+  }
+
+  /** The body as JSON. */
+  private static JsonNode json(byte[] bytes) throws ApiError {
     if (bytes.length == 0) {
       throw ApiError.badRequest("the body is empty; send JSON");
     }
@@ -257,6 +297,8 @@ public final class ScorerHandler extends Handler.Abstract {
       return JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw ApiError.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiError.badRequest("the body is not valid JSON: " + e.getMessage());
     }
   }
 

@@ -39,7 +39,7 @@ public final class OpenInferenceV2 {
     ObjectNode metadata = NODES.objectNode();
     metadata.put("name", "mlws-scorer");
     metadata.put("version", SERVER_VERSION);
-    metadata.putArray("extensions");
+    metadata.putArray("extensions").add(BinaryTensorData.EXTENSION);
     return metadata;
   }
 

@@ -15,6 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.eclipse.jetty.server.Server;
@@ -155,6 +158,112 @@ class ScorerEndpointsTest {
         .isEqualTo("versicolor");
     assertThat(scores.get("data").get(2).asDouble())
         .isEqualTo(score.get("probabilities").get(0).get("versicolor").asDouble());
+  }
+
+  /** tritonclient's JSON call: no Content-Type at all. */
+  @Test
+  void v2InferTakesAJsonBodyWithoutContentType() throws Exception {
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "/v2/models/iris/infer",
+            null,
+            "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [6.0, 2.7, 4.3, 1.3]}]}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()).get("outputs").get(1).get("data").get(0).asText())
+        .isEqualTo("versicolor");
+  }
+
+  /**
+   * The binary tensor data extension, as tritonclient sends it by default: the input's FP32 values
+   * after the JSON header, and the outputs asked for in binary after the answer's header, which
+   * decode to what the JSON call answers.
+   */
+  @Test
+  void v2InferInTheBinaryTensorDataExtension() throws Exception {
+    JsonNode asJson =
+        JSON.readTree(
+            post(
+                    "/v2/models/iris/infer",
+                    "{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 4], \"datatype\": \"FP32\", \"data\": [6.0, 2.7, 4.3, 1.3, 5.1, 3.5, 1.4, 0.2]}]}")
+                .body());
+    byte[] header =
+        ("{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 4], \"datatype\": \"FP32\","
+                + " \"parameters\": {\"binary_data_size\": 32}}],"
+                + " \"outputs\": [{\"name\": \"output\", \"parameters\": {\"binary_data\": true}},"
+                + " {\"name\": \"label\", \"parameters\": {\"binary_data\": true}}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ByteBuffer body = ByteBuffer.allocate(header.length + 32).order(ByteOrder.LITTLE_ENDIAN);
+    body.put(header);
+    for (float value : new float[] {6.0f, 2.7f, 4.3f, 1.3f, 5.1f, 3.5f, 1.4f, 0.2f}) {
+      body.putFloat(value);
+    }
+    HttpResponse<byte[]> answer =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/v2/models/iris/infer"))
+                .header("Inference-Header-Content-Length", String.valueOf(header.length))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.array()))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(answer.statusCode()).as(new String(answer.body())).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    int headerLength =
+        Integer.parseInt(answer.headers().firstValue("Inference-Header-Content-Length").get());
+    JsonNode answerHeader =
+        JSON.readTree(new String(answer.body(), 0, headerLength, StandardCharsets.UTF_8));
+    ByteBuffer values =
+        ByteBuffer.wrap(answer.body(), headerLength, answer.body().length - headerLength)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    JsonNode scores = answerHeader.get("outputs").get(0);
+    assertThat(scores.has("data")).isFalse();
+    assertThat(scores.get("parameters").get("binary_data_size").asInt()).isEqualTo(6 * 4);
+    for (int i = 0; i < 6; i++) {
+      assertThat((double) values.getFloat())
+          .isEqualTo(asJson.get("outputs").get(0).get("data").get(i).floatValue());
+    }
+    for (int row = 0; row < 2; row++) {
+      byte[] label = new byte[values.getInt()];
+      values.get(label);
+      assertThat(new String(label, StandardCharsets.UTF_8))
+          .isEqualTo(asJson.get("outputs").get(1).get("data").get(row).asText());
+    }
+    assertThat(values.hasRemaining()).isFalse();
+
+    JsonNode server = JSON.readTree(send("GET", "/v2", null, null).body());
+    assertThat(server.get("extensions").toString()).contains("binary_tensor_data");
+  }
+
+  @ParameterizedTest
+  @MethodSource("brokenBinaryBodies")
+  void binaryBodiesThatDoNotAddUpAreRefused(String headerLength, int extraBytes, String says)
+      throws Exception {
+    byte[] header =
+        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 16}}]}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] body = java.util.Arrays.copyOf(header, header.length + 16 + extraBytes);
+    HttpResponse<String> answer =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/v2/models/iris/infer"))
+                .header(
+                    "Inference-Header-Content-Length",
+                    headerLength.isEmpty() ? String.valueOf(header.length) : headerLength)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.body()).contains(says);
+  }
+
+  static Stream<Arguments> brokenBinaryBodies() {
+    return Stream.of(
+        Arguments.of("", 4, "4 bytes after the inputs"),
+        Arguments.of("", -8, "binary_data_size 16, but 8 bytes are left"),
+        Arguments.of("many", 0, "must be a number of bytes"),
+        Arguments.of("100000", 0, "but the body has"),
+        Arguments.of("5", 0, "are not valid JSON"));
   }
 
   @Test
