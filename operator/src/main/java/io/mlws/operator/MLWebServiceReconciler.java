@@ -155,19 +155,21 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
     ScorerPlan plan = plan(mlws, asWritten.withRolledBack(verdicts.rolledBack()), image, context);
     Optional<Blocker> blocker =
         invalidSpec(mlws).or(() -> notAllowed(mlws)).or(() -> objectInTheWay(mlws, plan, context));
-    WorkflowReconcileResult applied = WorkflowReconcileResult.EMPTY;
+    // Nothing applied while something blocks: JOSDK's empty result cannot be asked for errors.
+    Optional<WorkflowReconcileResult> applied = Optional.empty();
     if (blocker.isEmpty()) {
       if (plan.spec().callers().keysRequired()) {
         // Before the Deployment: pods mount the Secret and would wait for it.
         keys.ensure(context.getClient(), mlws);
       }
       ReplicasHandover.beforeApply(plan, deployment.getSecondaryResource(mlws, context), context);
-      applied = workflow.reconcile(mlws, context);
-      blocker = refused(applied).or(() -> podsFailing(mlws, context));
+      WorkflowReconcileResult result = workflow.reconcile(mlws, context);
+      applied = Optional.of(result);
+      blocker = refused(result).or(() -> podsFailing(mlws, context));
       announce(mlws, image);
     }
     MLWebServiceStatus status = recordStatus(mlws, plan, verdicts, blocker, context);
-    applied.throwAggregateExceptionIfErrorsPresent();
+    applied.ifPresent(WorkflowReconcileResult::throwAggregateExceptionIfErrorsPresent);
     return recheckAfter(blocker, status, image)
         .map(after -> earlier(after, verdicts.readAgainAfter()))
         .or(verdicts::readAgainAfter)

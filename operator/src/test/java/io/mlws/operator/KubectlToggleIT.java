@@ -83,7 +83,15 @@ class KubectlToggleIT {
     List<String> table = kubectl("get", "mlws").lines().toList();
     assertThat(table.get(0).split("\\s+"))
         .containsExactly(
-            "NAME", "READY", "REPLICAS", "READY-REPLICAS", "INSIGHTS", "DATA", "URL", "AGE");
+            "NAME",
+            "READY",
+            "REPLICAS",
+            "READY-REPLICAS",
+            "INSIGHTS",
+            "DATA",
+            "TRAFFIC",
+            "URL",
+            "AGE");
     assertThat(table.get(1).split("\\s+"))
         .contains(
             "iris",

@@ -156,6 +156,9 @@ class OwnershipIT {
                           assertThat(e.getType()).isEqualTo("Warning");
                           assertThat(e.getReason()).isEqualTo("ObjectInTheWay");
                         }));
+    assertThat(harness.eventsFor(service))
+        .as("an object in the way is the cause said, not a failed reconciliation")
+        .noneSatisfy(e -> assertThat(e.getReason()).isEqualTo("ReconcileFailed"));
     assertThat(harness.operatorWritesTo(resource, objectName, audited))
         .as("the operator's writes to the foreign %s (the real server's audit log)", kind)
         .isEmpty();

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -49,17 +50,19 @@ final class Mirroring {
       String liveVersion,
       int liveStatus,
       byte[] liveAnswer) {
-    // Read once, and only for a copy that is sent: a copy skipped costs the caller nothing.
-    Optional<String> livePrediction = null;
+    List<VersionRoutes.Route> sent = new ArrayList<>();
     for (VersionRoutes.Route mirror : mirrors) {
-      if (!inFlight.tryAcquire()) {
+      if (inFlight.tryAcquire()) {
+        sent.add(mirror);
+      } else {
         ScorerMetrics.mirrored(mirror.name(), "skipped");
-        continue;
       }
-      if (livePrediction == null) {
-        livePrediction = liveStatus == 200 ? PredictionDigest.of(liveAnswer) : Optional.empty();
-      }
-      Optional<String> live = livePrediction;
+    }
+    if (sent.isEmpty()) {
+      return; // a copy skipped costs the caller nothing, not even the digest
+    }
+    Optional<String> live = liveStatus == 200 ? digest(liveAnswer) : Optional.empty();
+    for (VersionRoutes.Route mirror : sent) {
       try {
         HttpRequest.Builder call = VersionRouter.sentOn(request, body, mirror, timeout);
         call.header(VersionRouter.MIRROR_OF_HEADER, liveVersion);
@@ -82,6 +85,15 @@ final class Mirroring {
               e.toString());
         }
       }
+    }
+  }
+
+  /** The live prediction's digest; none rather than a permit lost to an answer it cannot read. */
+  private static Optional<String> digest(byte[] answer) {
+    try {
+      return PredictionDigest.of(answer);
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 
