@@ -1,6 +1,10 @@
 package io.mlws.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.mlws.operator.config.OperatorConfig;
@@ -8,6 +12,7 @@ import io.mlws.operator.spec.ResolvedSpec;
 import io.mlws.operator.spec.ScorerNames;
 import io.mlws.operator.telemetry.TelemetryPlan;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +36,26 @@ public class VersionDeployments extends VersionObjects<Deployment> {
           version.name(), desired(plan.spec(), version, plan.telemetry(), plan.config()));
     }
     return deployments;
+  }
+
+  /**
+   * The spread constraints of spec.model's pods, those that count spec.model's pods made to count
+   * this version's: each version's pods are spread over nodes and zones among themselves.
+   */
+  private static List<TopologySpreadConstraint> spreadOfTheVersion(
+      Deployment base, String name, Map<String, String> versionSelector) {
+    LabelSelector ofTheService =
+        new LabelSelectorBuilder().withMatchLabels(ScorerNames.selector(name)).build();
+    return base.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().stream()
+        .map(
+            constraint ->
+                ofTheService.equals(constraint.getLabelSelector())
+                    ? new TopologySpreadConstraintBuilder(constraint)
+                        .withLabelSelector(
+                            new LabelSelectorBuilder().withMatchLabels(versionSelector).build())
+                        .build()
+                    : constraint)
+        .toList();
   }
 
   public static Deployment desired(
@@ -57,6 +82,9 @@ public class VersionDeployments extends VersionObjects<Deployment> {
         .addToAnnotations(ScorerNames.MODEL_ANNOTATION, version.model().digest())
         .endMetadata()
         .editSpec()
+        .withTopologySpreadConstraints(
+            spreadOfTheVersion(
+                base, spec.name(), ScorerNames.versionSelector(spec.name(), version.name())))
         .editFirstContainer()
         .addToEnv(new EnvVar(VERSION_NAME_VARIABLE, version.name(), null))
         .endContainer()

@@ -42,6 +42,19 @@ final class Mirroring {
     this.timeout = timeout;
   }
 
+  /**
+   * Of {@code mirrors}, the ones a copy may still go to: with every place in flight taken, the copy
+   * is skipped (and counted) before the caller's answer is kept for it, so a shadow that cannot
+   * keep up costs the callers next to nothing. A place is taken only when the copy is sent.
+   */
+  List<VersionRoutes.Route> room(List<VersionRoutes.Route> mirrors) {
+    if (mirrors.isEmpty() || inFlight.availablePermits() > 0) {
+      return mirrors;
+    }
+    mirrors.forEach(mirror -> ScorerMetrics.mirrored(mirror.name(), "skipped"));
+    return List.of();
+  }
+
   /** Sends {@code request} (its {@code body}) to each of {@code mirrors}; returns at once. */
   void copy(
       Request request,

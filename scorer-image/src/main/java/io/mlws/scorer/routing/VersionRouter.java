@@ -163,7 +163,7 @@ public final class VersionRouter extends Handler.Wrapper {
     }
     List<VersionRoutes.Route> mirrors =
         drawn && request.getAttribute(BodyFirst.INCOMPLETE) == null
-            ? now.mirrorsOf(version, () -> ThreadLocalRandom.current().nextInt(100))
+            ? mirroring.room(now.mirrorsOf(version, () -> ThreadLocalRandom.current().nextInt(100)))
             : List.of();
     if (version.equals(now.own())) {
       response.getHeaders().put(VERSION_HEADER, now.own());
