@@ -1,6 +1,7 @@
 package io.mlws.operator.analysis;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.mlws.operator.pods.ServingPods;
 import io.mlws.operator.settings.BoundedBody;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,10 +35,7 @@ final class PodMetrics {
   Map<String, Map<String, RequestCounts>> read(List<Pod> pods, int port) {
     Map<String, CompletableFuture<Optional<String>>> asked = new HashMap<>();
     for (Pod pod : pods) {
-      String ip = pod.getStatus().getPodIP();
-      URI uri =
-          URI.create(
-              "http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port + "/metrics");
+      URI uri = ServingPods.uri(pod, port, "/metrics");
       asked.put(
           pod.getMetadata().getUid(),
           http.sendAsync(

@@ -2,6 +2,7 @@ package io.mlws.operator.pods;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,12 @@ public final class ServingPods {
     return client.pods().inNamespace(namespace).withLabels(selector).list().getItems().stream()
         .filter(ServingPods::serves)
         .toList();
+  }
+
+  /** {@code path} on the pod's own IP (an IPv6 one in brackets) at {@code port}. */
+  public static URI uri(Pod pod, int port, String path) {
+    String ip = pod.getStatus().getPodIP();
+    return URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port + path);
   }
 
   public static boolean serves(Pod pod) {

@@ -53,8 +53,7 @@ final class ScorerPodsAsker {
 
   CompletableFuture<PodSettingsAnswer> ask(Pod pod, int port) {
     String name = pod.getMetadata().getName();
-    URI uri =
-        URI.create("http://" + hostPart(pod.getStatus().getPodIP()) + ":" + port + "/settings");
+    URI uri = ServingPods.uri(pod, port, "/settings");
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(DEADLINE).GET().build();
     return http.sendAsync(request, BoundedBody.handler(MAX_ANSWER_BYTES))
         .thenApply(response -> read(name, response))
@@ -110,9 +109,5 @@ final class ScorerPodsAsker {
     return text.length() <= MAX_REFUSED_CHARS
         ? text
         : text.substring(0, MAX_REFUSED_CHARS) + "… (" + text.length() + " characters)";
-  }
-
-  private static String hostPart(String ip) {
-    return ip.contains(":") ? "[" + ip + "]" : ip;
   }
 }

@@ -185,22 +185,7 @@ public record ResolvedSpec(
 
   /** The same spec with the scorer image the operator chose for this pass. */
   public ResolvedSpec withImage(String chosen) {
-    return new ResolvedSpec(
-        name,
-        namespace,
-        model,
-        chosen,
-        replicas,
-        autoscaling,
-        appInsights,
-        dataCollection,
-        resources,
-        pod,
-        clusterDomain,
-        callers,
-        requests,
-        probes,
-        versions);
+    return with(chosen, versions);
   }
 
   /**
@@ -208,11 +193,20 @@ public record ResolvedSpec(
    * answers their share.
    */
   public ResolvedSpec withRolledBack(Set<String> rolledBack) {
+    return with(
+        image,
+        versions.stream()
+            .map(version -> rolledBack.contains(version.name()) ? version.rollBack() : version)
+            .toList());
+  }
+
+  /** This spec with another image and versions: what the operator decides beside the spec. */
+  private ResolvedSpec with(String chosenImage, List<Version> decidedVersions) {
     return new ResolvedSpec(
         name,
         namespace,
         model,
-        image,
+        chosenImage,
         replicas,
         autoscaling,
         appInsights,
@@ -223,9 +217,7 @@ public record ResolvedSpec(
         callers,
         requests,
         probes,
-        versions.stream()
-            .map(version -> rolledBack.contains(version.name()) ? version.rollBack() : version)
-            .toList());
+        decidedVersions);
   }
 
   /**
