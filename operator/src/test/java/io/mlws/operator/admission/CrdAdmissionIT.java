@@ -2,12 +2,14 @@ package io.mlws.operator.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlws.devtools.docs.DocFiles;
 import io.mlws.operator.harness.Kubectl;
 import io.mlws.operator.harness.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -507,6 +509,25 @@ class CrdAdmissionIT {
     v1.put("name", "converted");
     v1.remove("namespace");
     String manifest = io.mlws.operator.migrate.FromAzureMlV1.manifest(v1);
+    Kubectl.Result result = dryRun(manifest);
+    assertThat(result.exitCode()).as("%s\n%s", manifest, result.output()).isZero();
+  }
+
+  /**
+   * The MLWebService of docs/bring-your-own-model.md, filled in as its envsubst does (in this
+   * test's namespace instead of {@code ml}); BringYourOwnModelIT serves what it names.
+   */
+  @Test
+  void theBringYourOwnModelPagesServiceIsAccepted() throws IOException {
+    String manifest =
+        DocFiles.withVariables(
+                DocFiles.of(Path.of("../docs/bring-your-own-model.md")).get("churn.yaml"),
+                Map.of(
+                    "ACCOUNT_URL",
+                    "https://mlwsmodels.blob.core.windows.net",
+                    "MODEL_SHA256",
+                    "0123456789abcdef".repeat(4)))
+            .replace("  namespace: ml\n", "");
     Kubectl.Result result = dryRun(manifest);
     assertThat(result.exitCode()).as("%s\n%s", manifest, result.output()).isZero();
   }

@@ -179,6 +179,11 @@ public record TestTls(Path keyStore, Path trustStore) {
     return context;
   }
 
+  /** The CA's certificate (PEM), for a client outside the JVM: curl's CURL_CA_BUNDLE, say. */
+  public Path caCertificate() {
+    return keyStore.resolveSibling("ca.crt");
+  }
+
   /**
    * JVM options that make a process trust this CA (and what {@link #trust} added, nothing else).
    */

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Prints the python of a client library's pinned virtual environment, built from PyPI the first time a lock
+# file is seen (cached by the lock's hash in ~/.cache/mlws; MLWS_CACHE moves it):
+#   src/test/clients/venv.sh src/test/clients/locks/tritonclient.txt
+source "$(dirname "$0")/../../../../local-cluster/lib/strict.sh"
+lock=$1
+name=$(basename "$lock" .txt)
+venv="${MLWS_CACHE:-$HOME/.cache/mlws}/client-$name-$(sha256sum "$lock" | cut -c1-12)"
+if [ ! -x "$venv/bin/python" ]; then
+  rm -rf "$venv.partial"
+  python3 -m venv "$venv.partial"
+  "$venv.partial/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$lock" >&2
+  rm -rf "$venv" && mv "$venv.partial" "$venv"
+fi
+echo "$venv/bin/python"
