@@ -49,6 +49,16 @@ public class ScorerService extends ScorerObject<Service> {
         .withPort(ScorerNames.SERVICE_PORT)
         .withTargetPort(new IntOrString(ScorerNames.PORT_NAME))
         .endPort()
+        // The probe port's /metrics through the Service: what KEDA's metrics-api scaler sums over
+        // the Service's endpoints (aggregateFromKubeServiceEndpoints), and a ServiceMonitor
+        // scrapes.
+        .addNewPort()
+        .withName(ScorerNames.METRICS_PORT_NAME)
+        .withProtocol("TCP")
+        .withAppProtocol("http")
+        .withPort(ScorerNames.PROBE_PORT)
+        .withTargetPort(new IntOrString(ScorerNames.PROBE_PORT_NAME))
+        .endPort()
         .endSpec()
         .build();
   }

@@ -52,6 +52,9 @@ public final class ScorerNames {
 
   public static final int PROBE_PORT = 8081;
 
+  /** The scorer Services' second port: the probe port, for its /metrics. */
+  public static final String METRICS_PORT_NAME = "metrics";
+
   /** The port of the scorer Services, the service's and its versions'. */
   public static final int SERVICE_PORT = 80;
 

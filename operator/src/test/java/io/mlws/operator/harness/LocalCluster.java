@@ -133,6 +133,14 @@ public final class LocalCluster {
     return lines.subList(lines.size() - 2, lines.size());
   }
 
+  /**
+   * Installs KEDA and the HorizontalPodAutoscaler controller into the running cluster ({@code
+   * local-cluster/cluster keda}; the first time, KEDA is built from its pinned Go module).
+   */
+  public void installKeda() {
+    run(Duration.ofMinutes(30), SCRIPT.toString(), "keda");
+  }
+
   /** The address of the bridge the real node's pods live on (the node's InternalIP). */
   public String bridgeAddress() {
     return kubectl(
