@@ -88,6 +88,41 @@ class FailingRolloutE2E {
     scenario.awaitReadyAt(SERVICE, undone);
     assertThat(condition("Stalled"))
         .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+
+    aVersionWhosePodsCannotStartIsReportedByName();
+  }
+
+  /**
+   * The same for a model version of spec.versions: its pods cannot start (its model in Blob Storage
+   * through a workload identity, without the webhook), and the status names the version.
+   */
+  private void aVersionWhosePodsCannotStartIsReportedByName() throws Exception {
+    scenario.patch(
+        SERVICE,
+        """
+        {"spec":{"versions":[{"name":"next","weight":10,"replicas":1,
+          "resources":{"requests":{"cpu":"50m"}},
+          "model":{"uri":"https://mlwsmodels.blob.core.windows.net/models/next.onnx",
+                   "credential":{"type":"WorkloadIdentity"}}}]}}
+        """);
+    Condition stalled =
+        await("Stalled with " + REASON + " for version next")
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> condition("Stalled"),
+                c -> c.isPresent() && REASON.equals(c.get().getReason()))
+            .orElseThrow();
+    System.out.println("FailingRolloutE2E: " + stalled.getMessage());
+    assertThat(stalled.getMessage())
+        .startsWith("version next: the rollout cannot finish")
+        .contains("AZURE_FEDERATED_TOKEN_FILE");
+    assertThat(Calls.score(scenario.scoringThroughClusterIp(SERVICE)).statusCode())
+        .as("spec.model's pod still scores")
+        .isEqualTo(200);
+
+    long removed = scenario.patch(SERVICE, "{\"spec\":{\"versions\":null}}");
+    scenario.awaitReadyAt(SERVICE, removed);
   }
 
   private static Optional<Condition> condition(String type) {

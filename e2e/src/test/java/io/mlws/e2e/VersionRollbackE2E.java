@@ -36,6 +36,7 @@ class VersionRollbackE2E {
       LocalCluster.REPO.resolve("scorer-image/src/test/resources/models/fails-on-odd-batch.onnx");
 
   static final int WINDOW_SECONDS = 30;
+  static final int CLIENTS = 4;
 
   /**
    * Between the window's end and the verdict in status: one read of the pods' counts (every 5 s for
@@ -66,7 +67,11 @@ class VersionRollbackE2E {
 
       Instant loadStarted = Instant.now();
       Map<String, Long> before;
-      try (ClusterIpLoad load = ClusterIpLoad.start(base, 1, Duration.ofMillis(20))) {
+      // Several clients, so that the calls the slow version holds do not slow the others: the
+      // broken version's share of calls arrives at the same pace however slow the slow one is,
+      // and on a busy machine (with one client, a CI run's broken version took 59 s to get the
+      // calls a verdict needs).
+      try (ClusterIpLoad load = ClusterIpLoad.start(base, CLIENTS, Duration.ofMillis(20))) {
         Map<String, Instant> rolledBack = awaitRolledBack("broken", "slow");
         before = load.stopAndCount();
         System.out.println(

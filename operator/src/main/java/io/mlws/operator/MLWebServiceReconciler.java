@@ -373,9 +373,38 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
   /**
    * A rollout that has made no progress for a while, because its new pods cannot start: the
    * scorer's own reason (its termination message), while the pods it replaces keep serving.
+   * spec.model's pods first, then each version's.
    */
   private Optional<Blocker> podsFailing(MLWebService mlws, Context<MLWebService> context) {
-    Optional<Deployment> live = deployment.getSecondaryResource(mlws, context);
+    String name = mlws.getMetadata().getName();
+    Optional<Blocker> failing =
+        podsFailing(
+            context,
+            mlws,
+            "",
+            deployment.getSecondaryResource(mlws, context),
+            ScorerNames.selector(name));
+    for (Map.Entry<String, Deployment> version : versionDeployments(mlws, context).entrySet()) {
+      if (failing.isPresent()) {
+        return failing;
+      }
+      failing =
+          podsFailing(
+              context,
+              mlws,
+              "version " + version.getKey() + ": ",
+              Optional.of(version.getValue()),
+              ScorerNames.versionSelector(name, version.getKey()));
+    }
+    return failing;
+  }
+
+  private Optional<Blocker> podsFailing(
+      Context<MLWebService> context,
+      MLWebService mlws,
+      String whose,
+      Optional<Deployment> live,
+      Map<String, String> podSelector) {
     if (!ObservedStatus.rollingOut(live) || !PodFailures.quietSince(live, clock.instant())) {
       return Optional.empty();
     }
@@ -384,7 +413,7 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
             .getClient()
             .pods()
             .inNamespace(mlws.getMetadata().getNamespace())
-            .withLabels(ScorerNames.selector(mlws.getMetadata().getName()))
+            .withLabels(podSelector)
             .list()
             .getItems();
     return PodFailures.describe(pods)
@@ -392,8 +421,8 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
             failure ->
                 new Blocker(
                     Blocker.SCORER_PODS_FAILING,
-                    "the rollout cannot finish, its new scorer pods do not start (replicas ready and serving meanwhile: %d); %s"
-                        .formatted(ObservedStatus.readyReplicas(live), failure)));
+                    "%sthe rollout cannot finish, its new scorer pods do not start (replicas ready and serving meanwhile: %d); %s"
+                        .formatted(whose, ObservedStatus.readyReplicas(live), failure)));
   }
 
   private MLWebServiceStatus recordStatus(
