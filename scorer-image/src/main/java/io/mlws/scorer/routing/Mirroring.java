@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * that version's pod answers it like any call, records whether its prediction agrees (the Agreement
  * dimension of its request), and its answer is dropped here after counting the outcome. Copies
  * never wait for anything: at most {@link #MIRRORED_AT_ONCE} are in flight, and beyond that a copy
- * is skipped and counted as such.
+ * is skipped and counted as such; to a version that is down or overwhelmed they pause ({@link
+ * MirrorPauses}).
  */
 final class Mirroring {
   static final int MIRRORED_AT_ONCE = 64;
@@ -36,6 +37,7 @@ final class Mirroring {
   private final HttpClient client;
   private final Duration timeout;
   private final Semaphore inFlight = new Semaphore(MIRRORED_AT_ONCE);
+  private final MirrorPauses pauses = new MirrorPauses(System::nanoTime);
 
   Mirroring(HttpClient client, Duration timeout) {
     this.client = client;
@@ -48,10 +50,21 @@ final class Mirroring {
    * keep up costs the callers next to nothing. A place is taken only when the copy is sent.
    */
   List<VersionRoutes.Route> room(List<VersionRoutes.Route> mirrors) {
-    if (mirrors.isEmpty() || inFlight.availablePermits() > 0) {
+    if (mirrors.isEmpty()) {
       return mirrors;
     }
-    mirrors.forEach(mirror -> ScorerMetrics.mirrored(mirror.name(), "skipped"));
+    List<VersionRoutes.Route> open = new ArrayList<>(mirrors.size());
+    for (VersionRoutes.Route mirror : mirrors) {
+      if (pauses.paused(mirror.name())) {
+        ScorerMetrics.mirrored(mirror.name(), "paused");
+      } else {
+        open.add(mirror);
+      }
+    }
+    if (open.isEmpty() || inFlight.availablePermits() > 0) {
+      return open;
+    }
+    open.forEach(mirror -> ScorerMetrics.mirrored(mirror.name(), "skipped"));
     return List.of();
   }
 
@@ -75,6 +88,7 @@ final class Mirroring {
       return; // a copy skipped costs the caller nothing, not even the digest
     }
     Optional<String> live = liveStatus == 200 ? digest(liveAnswer) : Optional.empty();
+    long sentNanos = pauses.now();
     for (VersionRoutes.Route mirror : sent) {
       try {
         HttpRequest.Builder call = VersionRouter.sentOn(request, body, mirror, timeout);
@@ -86,10 +100,16 @@ final class Mirroring {
             .whenComplete(
                 (answer, failure) -> {
                   inFlight.release();
+                  if (failure != null || answer.statusCode() >= 500) {
+                    pauses.failed(mirror.name(), sentNanos);
+                  } else {
+                    pauses.answered(mirror.name());
+                  }
                   ScorerMetrics.mirrored(mirror.name(), outcome(live, answer, failure));
                 });
       } catch (RuntimeException e) {
         inFlight.release();
+        pauses.failed(mirror.name(), sentNanos);
         ScorerMetrics.mirrored(mirror.name(), "unreachable");
         if (FIRST_FAILURE.compareAndSet(false, true)) {
           LOG.warn(

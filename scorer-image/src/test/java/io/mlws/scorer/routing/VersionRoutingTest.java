@@ -208,9 +208,12 @@ class VersionRoutingTest {
       for (int i = 0; i < 20; i++) {
         assertThat(score(stable, null).statusCode()).isEqualTo(200);
       }
-      await("copies to a shadow that is gone counted as unreachable")
+      await("each call's copy to a shadow that is gone counted: unreachable, or paused")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> mirrored(metrics, "unreachable") == 20);
+          .until(() -> mirrored(metrics, "unreachable") + mirrored(metrics, "paused") == 20);
+      assertThat(mirrored(metrics, "unreachable"))
+          .as("after an unanswered copy, copies pause rather than try each call")
+          .isBetween(1.0, 19.0);
     } finally {
       release.countDown();
       Metrics.removeRegistry(metrics);
