@@ -26,6 +26,9 @@ public final class SpecDefaults {
    */
   public static final String ANALYSIS_WINDOW_SECONDS = "60";
 
+  /** The longest window an analysis may have, in seconds (the shortest is 10). */
+  public static final int ANALYSIS_MAX_WINDOW_SECONDS = 3600;
+
   public static final String ANALYSIS_MIN_REQUESTS = "50";
   public static final String ANALYSIS_MAX_FAILURE_RATE_INCREASE = "5";
   public static final String ANALYSIS_MAX_LATENCY_INCREASE = "50";

@@ -17,7 +17,7 @@ import io.fabric8.generator.annotation.Min;
         + " is removed.")
 public class VersionAnalysisSpec {
   @Min(10)
-  @Max(3600)
+  @Max(SpecDefaults.ANALYSIS_MAX_WINDOW_SECONDS)
   @Default(SpecDefaults.ANALYSIS_WINDOW_SECONDS)
   @JsonPropertyDescription(
       "The seconds of calls judged: the figures are those of the last windowSeconds. Defaults to"

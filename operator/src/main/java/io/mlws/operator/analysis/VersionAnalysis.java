@@ -39,6 +39,13 @@ public final class VersionAnalysis {
   static final Duration MAX_READ_INTERVAL = Duration.ofSeconds(30);
 
   /**
+   * A service's reads not added to for this long are forgotten: it was deleted (or its analysis
+   * ended while the operator was away). Twice the longest window a version may have.
+   */
+  static final Duration FORGET_AFTER =
+      Duration.ofSeconds(2L * SpecDefaults.ANALYSIS_MAX_WINDOW_SECONDS);
+
+  /**
    * What analysis found this pass, by version name; the versions rolled back; when to read the
    * pods' counts again. A rollback is said by status (Stalled, reason VersionRolledBack), whose
    * transition is a Warning event.
@@ -74,6 +81,7 @@ public final class VersionAnalysis {
       windows.remove(key);
       return new Verdicts(byVersion, rolledBack, Optional.empty());
     }
+    windows.values().removeIf(unread -> unread.latest().isBefore(now.minus(FORGET_AFTER)));
     CountsWindow window = windows.computeIfAbsent(key, k -> new CountsWindow());
     if (window.latest().isBefore(now.minus(MIN_READ_GAP))) {
       window.add(new CountsWindow.Snapshot(now, read(spec, judged, client)));
