@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The clients users already have, unchanged, against the packaged scorer with keys: tritonclient's
  * HTTP client and KServe's InferenceRESTClient (Open Inference Protocol V2, JSON and binary
  * tensors), and Azure ML SDK v1's {@code AksWebservice.run()} on /score. Each runs in its own
- * pinned virtual environment (src/test/clients/locks; KServe's is the peers' benchmark lock) and
- * prints what it read; every answer must be the scorer's own JSON answer to the same rows.
+ * pinned virtual environment (src/test/clients/locks; KServe's is a link to the peers' benchmark
+ * lock) and prints what it read; every answer must be the scorer's own JSON answer to the same
+ * rows.
  */
 class ClientLibrariesIT {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +93,7 @@ class ClientLibrariesIT {
   void kserveRestClientV2WithJsonAndBinaryInputs() throws Exception {
     JsonNode printed =
         run(
-            Path.of("../bench/peers/locks/kserve.txt"),
+            CLIENTS.resolve("locks/kserve.txt"),
             "kserve_infer.py",
             "http://127.0.0.1:" + scorer.port,
             "iris",
