@@ -40,15 +40,7 @@ class FailingRolloutE2E {
           "containerUrl":"https://mlwsdata.blob.core.windows.net/collected",
           "credential":{"type":"WorkloadIdentity"}}}}}
         """);
-    Condition stalled =
-        await("Stalled with " + REASON + " on " + SERVICE)
-            .atMost(Duration.ofMinutes(3))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(
-                () -> condition("Stalled"),
-                c -> c.isPresent() && REASON.equals(c.get().getReason()))
-            .orElseThrow();
-    System.out.println("FailingRolloutE2E: " + stalled.getMessage());
+    Condition stalled = awaitStalled("Stalled with " + REASON + " on " + SERVICE);
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getMessage())
         .as("the scorer's own reason, from its termination message")
@@ -105,15 +97,7 @@ class FailingRolloutE2E {
           "model":{"uri":"https://mlwsmodels.blob.core.windows.net/models/next.onnx",
                    "credential":{"type":"WorkloadIdentity"}}}]}}
         """);
-    Condition stalled =
-        await("Stalled with " + REASON + " for version next")
-            .atMost(Duration.ofMinutes(3))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(
-                () -> condition("Stalled"),
-                c -> c.isPresent() && REASON.equals(c.get().getReason()))
-            .orElseThrow();
-    System.out.println("FailingRolloutE2E: " + stalled.getMessage());
+    Condition stalled = awaitStalled("Stalled with " + REASON + " for version next");
     assertThat(stalled.getMessage())
         .startsWith("version next: the rollout cannot finish")
         .contains("AZURE_FEDERATED_TOKEN_FILE");
@@ -123,6 +107,20 @@ class FailingRolloutE2E {
 
     long removed = scenario.patch(SERVICE, "{\"spec\":{\"versions\":null}}");
     scenario.awaitReadyAt(SERVICE, removed);
+  }
+
+  /** The Stalled condition once its reason is {@link #REASON}; printed. */
+  private static Condition awaitStalled(String what) {
+    Condition stalled =
+        await(what)
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> condition("Stalled"),
+                c -> c.isPresent() && REASON.equals(c.get().getReason()))
+            .orElseThrow();
+    System.out.println("FailingRolloutE2E: " + stalled.getMessage());
+    return stalled;
   }
 
   private static Optional<Condition> condition(String type) {
