@@ -377,26 +377,25 @@ public class MLWebServiceReconciler implements Reconciler<MLWebService> {
    */
   private Optional<Blocker> podsFailing(MLWebService mlws, Context<MLWebService> context) {
     String name = mlws.getMetadata().getName();
-    Optional<Blocker> failing =
-        podsFailing(
+    return podsFailing(
             context,
             mlws,
             "",
             deployment.getSecondaryResource(mlws, context),
-            ScorerNames.selector(name));
-    for (Map.Entry<String, Deployment> version : versionDeployments(mlws, context).entrySet()) {
-      if (failing.isPresent()) {
-        return failing;
-      }
-      failing =
-          podsFailing(
-              context,
-              mlws,
-              "version " + version.getKey() + ": ",
-              Optional.of(version.getValue()),
-              ScorerNames.versionSelector(name, version.getKey()));
-    }
-    return failing;
+            ScorerNames.selector(name))
+        .or(
+            () ->
+                versionDeployments(mlws, context).entrySet().stream()
+                    .flatMap(
+                        version ->
+                            podsFailing(
+                                context,
+                                mlws,
+                                "version " + version.getKey() + ": ",
+                                Optional.of(version.getValue()),
+                                ScorerNames.versionSelector(name, version.getKey()))
+                                .stream())
+                    .findFirst());
   }
 
   private Optional<Blocker> podsFailing(
