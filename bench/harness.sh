@@ -14,12 +14,6 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# The JVM options of the scorer image's ENTRYPOINT (scorer-image/Dockerfile), one a line: the scorer
-# runs here as it runs in its pod.
-image_jvm_options() {
-  python3 - <<'PY'
-import json, re
-entrypoint = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", open("scorer-image/Dockerfile").read(), re.M).group(1))
-print("\n".join(entrypoint[1:entrypoint.index("-jar")]))
-PY
-}
+# The scorer's JVM options as in its default pod, one a line (bench/scorer_jvm.py): the image's, the
+# pod's memory and the operator's heap ceiling.
+pod_jvm_options() { python3 bench/scorer_jvm.py; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What telemetry costs the scorer in CPU per request, and where it goes.
 #   bench/telemetry-cost.sh            # ROUNDS rounds (default 3) of every variant, interleaved
-# Each variant: the packaged scorer (iris), with the image's JVM options, under wrk -c CONNECTIONS for DURATION s after WARMUP s
-# (30 by default: the JIT's work on the agent's code done, as in a pod that has served a minute), ingestion at a capture server on 127.0.0.1 that answers 200; the scorer process's CPU
+# Each variant: the packaged scorer (iris), with its JVM options as in its default pod (bench/scorer_jvm.py), under wrk -c CONNECTIONS for DURATION s after WARMUP s
+# (30 by default: the JIT's work on the agent's code done, as in a pod that has served a minute), ingestion at a capture server
+# on 127.0.0.1 over HTTPS that answers 200 after INGESTION_RTT_MS (40 by default: Azure's endpoint is TLS and remote); the scorer process's CPU
 # time (user + system, /proc) divided by the requests served. The median of the rounds is reported,
 # since the load generator, the capture server and the scorer share the machine's cores. Then one
 # JFR profile of the default path (agent + data collection) split by thread and by what the thread
@@ -14,11 +15,14 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-4}
 WARMUP=${WARMUP:-30}
+INGESTION_RTT_MS=${INGESTION_RTT_MS:-40}
 OUT=${OUT:-bench/results}
 WORK=$(mktemp -d)
 
 source bench/harness.sh
-mapfile -t IMAGE_JVM < <(image_jvm_options)
+mapfile -t POD_JVM < <(pod_jvm_options)
+bench/ingestion-tls.sh "$WORK"
+TRUST=(-Djavax.net.ssl.trustStore="$WORK/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12)
 
 # run VARIANT [java args...] -> prints "VARIANT CPU_US RPS QUEUE_OVERFLOWED(yes|no)"
 # The scorer's log says when the agent's export queue overflowed (it then drops telemetry, so that
@@ -36,12 +40,16 @@ run() {
     agent+dc) agent=("-javaagent:$AGENT"); collect=true ;;
     agent+dc-log) agent=("-javaagent:$AGENT"); collect=true; sampling=99.99 ;;
   esac
-  java -cp "$DEV_TOOLS" io.mlws.devtools.capture.CaptureServer "$capture_port" --quiet > /dev/null 2>&1 &
+  # A /tmp of its own, as a pod's emptyDir: the agent keeps batches it could not send there and
+  # would send an earlier run's in this one.
+  local tmp="$WORK/tmp-$variant-$capture_port"; mkdir -p "$tmp"
+  java -cp "$DEV_TOOLS" io.mlws.devtools.capture.CaptureServer "$capture_port" --quiet \
+    --tls "$WORK/capture.p12" changeit --delay-ms "$INGESTION_RTT_MS" > /dev/null 2>&1 &
   local capture=$!; PIDS+=("$capture")
   env MLWS_MODEL_URI="$MODEL" MLWS_PORT="$scorer_port" MLWS_DATA_COLLECTION_ENABLED=$collect \
-    APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:$capture_port/;LiveEndpoint=http://127.0.0.1:$capture_port/" \
+    APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:$capture_port/;LiveEndpoint=https://127.0.0.1:$capture_port/" \
     APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE=$sampling \
-    java "${IMAGE_JVM[@]}" -Xmx256m "${agent[@]}" "$@" -jar "$JAR" > "$WORK/scorer-$variant.log" 2>&1 &
+    java "${POD_JVM[@]}" -Djava.io.tmpdir="$tmp" "${TRUST[@]}" "${agent[@]}" "$@" -jar "$JAR" > "$WORK/scorer-$variant.log" 2>&1 &
   local scorer=$!; PIDS+=("$scorer")
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$scorer_port/ready" > /dev/null 2>&1 && break

@@ -12,6 +12,7 @@ Prints a Markdown report (and writes it to --out). Every server is started in it
 stopped by its process group; every wait is bounded.
 """
 import argparse
+import functools
 import json
 import os
 import re
@@ -19,12 +20,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import count_envelopes  # beside this script
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import scorer_jvm  # noqa: E402 (bench/)
 
 ROOT = Path(__file__).resolve().parents[2]
 PEERS = Path(__file__).resolve().parent
@@ -38,6 +43,7 @@ INFER_LUA = ROOT / "bench/wrk/infer.lua"
 SCORE_BODY = b'{"data": [[5.1, 3.5, 1.4, 0.2]]}'
 IKEY = "00000000-0000-0000-0000-000000000000"
 CORES = os.cpu_count() or 2
+LOG_DIR = Path(os.environ.get("PEERS_LOG_DIR", "/tmp/mlws-peers"))
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -168,15 +174,26 @@ def measure(server, log_dir, seconds, connections, warmup):
         server.stop()
 
 
-class Capture:
-    """The mlws capture server (java) on 127.0.0.1, writing every envelope to a file."""
+@functools.lru_cache(maxsize=None)
+def ingestion_tls(log_dir):
+    """The capture server's key store and what clients trust it by, made once a run
+    (bench/ingestion-tls.sh)."""
+    tls = log_dir / "ingestion-tls"
+    subprocess.run(["bash", str(ROOT / "bench/ingestion-tls.sh"), str(tls)], check=True, timeout=60)
+    return tls
 
-    def __init__(self, log_dir, label, status=200):
+
+class Capture:
+    """The mlws capture server (java) on 127.0.0.1 over HTTPS, answering after a round trip like a
+    remote ingestion endpoint's, writing every envelope to a file."""
+
+    def __init__(self, log_dir, label, rtt_ms, status=200):
         self.port = free_port()
         self.dump = log_dir / f"envelopes-{label}.jsonl"
         self.process = subprocess.Popen(
             ["java", "-cp", str(DEV_TOOLS_JAR), "io.mlws.devtools.capture.CaptureServer", str(self.port),
-             "--quiet", "--dump", str(self.dump), "--status", str(status)],
+             "--quiet", "--dump", str(self.dump), "--status", str(status),
+             "--tls", str(ingestion_tls(log_dir) / "capture.p12"), "changeit", "--delay-ms", str(rtt_ms)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -188,7 +205,7 @@ class Capture:
         raise RuntimeError("capture server did not start")
 
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}/"
+        return f"https://127.0.0.1:{self.port}/"
 
     def envelopes(self):
         return count_envelopes.read(self.dump) if self.dump.exists() else []
@@ -212,7 +229,7 @@ class Capture:
 
 def azureml_model_dir():
     """The layout Azure ML mounts: AZUREML_MODEL_DIR/<model>/<version>/ (it names the Models)."""
-    root = Path(os.environ.get("PEERS_LOG_DIR", "/tmp/mlws-peers")) / "azureml-models"
+    root = LOG_DIR / "azureml-models"
     (root / "iris/1").mkdir(parents=True, exist_ok=True)
     target = root / "iris/1/iris.onnx"
     if not target.exists():
@@ -231,7 +248,9 @@ def azureml(workers, telemetry_endpoint=None):
         env.update({"AML_APP_INSIGHTS_ENABLED": "true", "AML_APP_INSIGHTS_KEY": IKEY,
                     "APPLICATIONINSIGHTS_CONNECTION_STRING":
                         f"InstrumentationKey={IKEY};IngestionEndpoint={telemetry_endpoint}",
-                    "AML_MDC_STORAGE_ENABLED": "true"})
+                    "AML_MDC_STORAGE_ENABLED": "true",
+                    # The Azure Monitor exporter sends with requests, which trusts this bundle.
+                    "REQUESTS_CA_BUNDLE": str(ingestion_tls(LOG_DIR) / "capture.pem")})
     command = [str(VENVS / "azureml/bin/azmlinfsrv"), "--entry_script",
                str(PEERS / "azureml/score.py"), "--port", "{port}"]
     if workers:
@@ -257,18 +276,13 @@ def mlserver(workers):
                   env, "/v2/models/iris/ready", INFER_LUA, "/v2/models/iris/infer")
 
 
-def image_jvm_options():
-    """The JVM options of the scorer image's ENTRYPOINT (scorer-image/Dockerfile): the scorer runs here
-    as it runs in its pod, its heap set as the operator sets it (-Xmx, JDK_JAVA_OPTIONS)."""
-    dockerfile = (ROOT / "scorer-image/Dockerfile").read_text()
-    entrypoint = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", dockerfile, re.M).group(1))
-    return entrypoint[1:entrypoint.index("-jar")]
-
-
 def mlws(v2, telemetry_endpoint=None):
     env = {"MLWS_MODEL_URI": str(MODEL), "MLWS_PORT": "{port}", "MLWS_SERVICE_NAME": "iris",
            "MLWS_NAMESPACE": "bench", "MLWS_POD_NAME": "mlws-bench"}
-    command = ["java", *image_jvm_options(), "-Xmx256m"]
+    # As in its default pod (bench/scorer_jvm.py), with a /tmp of its own as a pod's emptyDir: the
+    # agent keeps batches it could not send there, and would send an earlier row's in this one.
+    tmp = tempfile.mkdtemp(prefix="mlws-tmp-", dir=LOG_DIR)
+    command = ["java", *scorer_jvm.pod_options(), f"-Djava.io.tmpdir={tmp}"]
     if telemetry_endpoint:
         env.update({
             "APPLICATIONINSIGHTS_CONNECTION_STRING":
@@ -277,7 +291,9 @@ def mlws(v2, telemetry_endpoint=None):
             "MLWS_DATA_COLLECTION_ENABLED": "true",
             # What the operator sets by default (spec.appInsights.samplingPercentage: 100).
             "APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE": "100"})
-        command.append(f"-javaagent:{AGENT_JAR}")
+        trust = ingestion_tls(LOG_DIR) / "trust.p12"
+        command += [f"-Djavax.net.ssl.trustStore={trust}", "-Djavax.net.ssl.trustStorePassword=changeit",
+                    "-Djavax.net.ssl.trustStoreType=PKCS12", f"-javaagent:{AGENT_JAR}"]
     command += ["-jar", str(SCORER_JAR)]
     return Server("mlws scorer", command, env, "/ready", INFER_LUA if v2 else SCORE_LUA,
                   "/v2/models/iris/infer" if v2 else "/score")
@@ -292,9 +308,9 @@ def post(url, body, timeout=10):
         return e.code
 
 
-def fidelity(make_server, log_dir, label, n):
+def fidelity(make_server, log_dir, label, n, rtt_ms):
     """n good requests and 10 malformed ones, one at a time; what arrives at the capture."""
-    capture = Capture(log_dir, label)
+    capture = Capture(log_dir, label, rtt_ms)
     server = make_server(capture.endpoint())
     try:
         server.start(log_dir)
@@ -313,7 +329,7 @@ def fidelity(make_server, log_dir, label, n):
 
 def outage(make_server, log_dir, seconds, connections):
     """Telemetry on, ingestion down (nothing listens): load, latency, memory, what is logged."""
-    server = make_server(f"http://127.0.0.1:{free_port()}/")
+    server = make_server(f"https://127.0.0.1:{free_port()}/")
     ready = server.start(log_dir)
     try:
         rss_before = rss_mib(server.process.pid)
@@ -333,6 +349,8 @@ def main():
     parser.add_argument("--connections", type=int, default=int(os.environ.get("CONNECTIONS", 4)))
     parser.add_argument("--warmup", type=int, default=int(os.environ.get("WARMUP", 30)))
     parser.add_argument("--fidelity-requests", type=int, default=200)
+    # Azure's ingestion endpoint is HTTPS and remote: the capture answers after this long.
+    parser.add_argument("--ingestion-rtt-ms", type=int, default=int(os.environ.get("INGESTION_RTT_MS", 40)))
     parser.add_argument("--out", default=str(ROOT / "bench/results/peers.md"))
     args = parser.parse_args()
     for needed in (SCORER_JAR, AGENT_JAR, MODEL):
@@ -341,7 +359,7 @@ def main():
     for venv in ("azureml", "kserve", "mlserver"):
         if not (VENVS / venv / "bin/python").exists():
             sys.exit(f"missing the {venv} environment: run bench/peers/setup.sh first")
-    log_dir = Path(os.environ.get("PEERS_LOG_DIR", "/tmp/mlws-peers"))
+    log_dir = LOG_DIR
     log_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {CORES} cores; wrk -t1 "
              f"-c{args.connections}, {args.duration} s per row after a {args.warmup} s warm-up; iris (skl2onnx), "
@@ -363,7 +381,7 @@ def main():
 
     for workers, shown in ((None, "default (1)"), (CORES, str(CORES))):
         row("azureml-inference-server-http", "/score", shown, "off", azureml(workers))
-        capture = Capture(log_dir, f"azureml-{workers}")
+        capture = Capture(log_dir, f"azureml-{workers}", args.ingestion_rtt_ms)
         row("azureml-inference-server-http", "/score", shown, "App Insights + model data collection",
             azureml(workers, capture.endpoint()))
         capture.stop()
@@ -372,7 +390,7 @@ def main():
     for v2 in (False, True):
         protocol = "V2" if v2 else "/score"
         row("mlws scorer", protocol, f"threads ({CORES} cores)", "off", mlws(v2))
-        capture = Capture(log_dir, f"mlws-{protocol.strip('/')}")
+        capture = Capture(log_dir, f"mlws-{protocol.strip('/')}", args.ingestion_rtt_ms)
         row("mlws scorer", protocol, f"threads ({CORES} cores)",
             "App Insights agent + model data collection", mlws(v2, capture.endpoint()))
         capture.stop()
@@ -386,7 +404,7 @@ def main():
     for label, make in (("azureml-inference-server-http", lambda e: azureml(None, e)),
                         ("mlws scorer", lambda e: mlws(False, e))):
         try:
-            f = fidelity(make, log_dir, re.sub(r"\W+", "-", label), n)
+            f = fidelity(make, log_dir, re.sub(r"\W+", "-", label), n, args.ingestion_rtt_ms)
             line = (f"| {label} | {f['answered']} | {f['requests']} of {f['expected_requests']} | "
                     f"{f['collections']} of {n} | {f['flat']} | {f['linked']} | "
                     f"{', '.join(f'{k} ×{v}' for k, v in sorted(f['outcomes'].items()))} | "

@@ -13,11 +13,15 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * A stand-in for Application Insights on 127.0.0.1: it takes what the agent sends (gzipped JSON
@@ -50,9 +54,13 @@ public final class CaptureServer implements AutoCloseable {
    */
   public static CaptureServer startHttps(int port, javax.net.ssl.SSLContext tls)
       throws IOException {
+    return startHttps(InetAddress.getLoopbackAddress(), port, tls);
+  }
+
+  private static CaptureServer startHttps(
+      InetAddress address, int port, javax.net.ssl.SSLContext tls) throws IOException {
     com.sun.net.httpserver.HttpsServer https =
-        com.sun.net.httpserver.HttpsServer.create(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(address, port), 0);
     https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
     return serve(https, null);
   }
@@ -236,17 +244,35 @@ public final class CaptureServer implements AutoCloseable {
   /**
    * Runs the capture server alone: {@code java -cp scorer.jar
    * io.mlws.devtools.capture.CaptureServer [port] [--bind ADDRESS] [--quiet] [--status N]
-   * [--delay-ms N] [--dump FILE]}. It prints what arrives unless quiet; --bind listens on ADDRESS
-   * instead of 127.0.0.1 (the local cluster's bridge, for pods); --status and --delay-ms play an
-   * ingestion outage for load tests; --dump writes every envelope to FILE as a JSON line (the peer
-   * benchmark counts them there).
+   * [--delay-ms N] [--tls KEYSTORE PASSWORD] [--dump FILE]}. It prints what arrives unless quiet;
+   * --bind listens on ADDRESS instead of 127.0.0.1 (the local cluster's bridge, for pods); --status
+   * and --delay-ms play an ingestion outage for load tests, or with --tls (a PKCS12 key store) the
+   * round trip and TLS of a remote ingestion endpoint; --dump writes every envelope to FILE as a
+   * JSON line (the peer benchmark counts them there).
    */
+  private static javax.net.ssl.SSLContext tls(Path keyStore, char[] password) throws IOException {
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(in, password);
+      KeyManagerFactory managers =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      managers.init(keys, password);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(managers.getKeyManagers(), null, null);
+      return context;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("cannot use the key store " + keyStore + ": " + e.getMessage(), e);
+    }
+  }
+
   public static void main(String[] args) throws IOException, InterruptedException {
     int port = 0;
     boolean quiet = false;
     int status = 200;
     long delay = 0;
     String dumpFile = null;
+    Path keyStore = null;
+    char[] keyStorePassword = null;
     InetAddress bind = InetAddress.getLoopbackAddress();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -255,10 +281,17 @@ public final class CaptureServer implements AutoCloseable {
         case "--delay-ms" -> delay = Long.parseLong(args[++i]);
         case "--dump" -> dumpFile = args[++i];
         case "--bind" -> bind = InetAddress.getByName(args[++i]);
+        case "--tls" -> {
+          keyStore = Path.of(args[++i]);
+          keyStorePassword = args[++i].toCharArray();
+        }
         default -> port = Integer.parseInt(args[i]);
       }
     }
-    CaptureServer capture = start(bind, port, quiet ? null : System.out);
+    CaptureServer capture =
+        keyStore == null
+            ? start(bind, port, quiet ? null : System.out)
+            : startHttps(bind, port, tls(keyStore, keyStorePassword));
     capture.answerTrackWith(status);
     capture.delayTrack(Duration.ofMillis(delay));
     if (dumpFile != null) {
@@ -266,7 +299,8 @@ public final class CaptureServer implements AutoCloseable {
           new PrintStream(new java.io.FileOutputStream(dumpFile), true, StandardCharsets.UTF_8));
     }
     System.out.println(
-        "capturing Application Insights telemetry on http://"
+        "capturing Application Insights telemetry on "
+            + (keyStore == null ? "http://" : "https://")
             + bind.getHostAddress()
             + ":"
             + capture.port()
