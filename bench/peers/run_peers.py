@@ -363,7 +363,8 @@ def main():
     log_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {CORES} cores; wrk -t1 "
              f"-c{args.connections}, {args.duration} s per row after a {args.warmup} s warm-up; iris (skl2onnx), "
-             "one row per request.", "",
+             f"one row per request; telemetry to a capture endpoint over HTTPS answering after "
+             f"{args.ingestion_rtt_ms} ms.", "",
              "| server | protocol | workers | telemetry | requests/s | p50 µs | p99 µs | non-2xx | "
              "CPU µs/request (all processes) | RSS MiB | start to ready s |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
