@@ -13,7 +13,6 @@ stopped by its process group; every wait is bounded.
 """
 import argparse
 import functools
-import json
 import os
 import re
 import signal
