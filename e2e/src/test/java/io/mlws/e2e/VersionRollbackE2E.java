@@ -55,9 +55,9 @@ class VersionRollbackE2E {
           "iris.onnx",
           1,
           ", versions: ["
-              + version("broken", refusesIris.uri(), "requests: {cpu: 50m}")
+              + version("broken", refusesIris.uri(), "requests: {cpu: 50m}", "")
               + ", "
-              + version("slow", "file:///opt/mlws/models/iris.onnx", SLOW_CPU)
+              + version("slow", "file:///opt/mlws/models/iris.onnx", SLOW_CPU, LATENCY_ONLY)
               + "]");
       scenario.awaitReadyReplicas(SERVICE, 1);
       scenario.awaitReadyReplicas(SERVICE + "-broken", 1);
@@ -159,10 +159,17 @@ class VersionRollbackE2E {
 
   static final String SLOW_CPU = "requests: {cpu: 50m}, limits: {cpu: 50m}";
 
-  static String version(String name, String uri, String resources) {
+  /**
+   * The slow version is judged by its latency alone: at 50m under this load its pod also answers
+   * some calls 503 (at capacity), and which limit it crossed first would depend on how busy the
+   * machine is (a CI run saw 6.9 % failed before its p95 was judged).
+   */
+  static final String LATENCY_ONLY = ", maxFailureRateIncrease: 100";
+
+  static String version(String name, String uri, String resources, String analysis) {
     return ("{name: %s, weight: 10, model: {uri: \"%s\", version: \"2\"}, resources: {%s},"
-            + " analysis: {windowSeconds: %d, minRequests: 20}}")
-        .formatted(name, uri, resources, WINDOW_SECONDS);
+            + " analysis: {windowSeconds: %d, minRequests: 20%s}}")
+        .formatted(name, uri, resources, WINDOW_SECONDS, analysis);
   }
 
   /** Waits until each version is rolled back, and returns when status says each was. */
